@@ -1,0 +1,85 @@
+"""The in-memory spatial index for the point → areas hot path.
+
+Each web process loads the subdivided parts of every current area into a shapely
+STRtree once, and answers a point lookup without a database round trip. The database
+remains the truth: the index notices new imports by comparing a cheap fingerprint of
+the area table, at most every JOINEDUP_AREA_INDEX_TTL seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from django.conf import settings
+from django.contrib.gis.db.models.functions import AsWKB
+from django.db.models import Count, Max
+
+from joinedup.geo.mapit import AREA_DICT_FIELDS, area_dict
+from joinedup.geo.models import Area, AreaPart
+
+
+@dataclass(frozen=True)
+class AreaIndex:
+    tree: shapely.STRtree
+    part_area_ids: np.ndarray
+    areas: dict[int, dict[str, Any]]
+    fingerprint: tuple
+
+    def area_ids_at(self, lon: float, lat: float) -> list[int]:
+        hits = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
+        if len(hits) == 0:
+            return []
+        return list(dict.fromkeys(self.part_area_ids[hits].tolist()))
+
+
+def _fingerprint() -> tuple:
+    stats = Area.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
+    return (stats["n"], stats["changed"])
+
+
+def build_index() -> AreaIndex:
+    fingerprint = _fingerprint()
+    current = Area.objects.current()
+    areas = {row["id"]: area_dict(**row) for row in current.values(*AREA_DICT_FIELDS)}
+    rows = list(
+        AreaPart.objects.filter(area__in=current)
+        .annotate(wkb=AsWKB("geometry"))
+        .values_list("area_id", "wkb")
+    )
+    geoms = shapely.from_wkb([bytes(wkb) for _, wkb in rows]) if rows else np.array([])
+    shapely.prepare(geoms)
+    return AreaIndex(
+        tree=shapely.STRtree(geoms),
+        part_area_ids=np.array([area_id for area_id, _ in rows], dtype=np.int64),
+        areas=areas,
+        fingerprint=fingerprint,
+    )
+
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {"index": None, "checked": 0.0}
+
+
+def get_index() -> AreaIndex:
+    index: AreaIndex | None = _state["index"]
+    now = time.monotonic()
+    if index is not None and now - _state["checked"] < settings.JOINEDUP_AREA_INDEX_TTL:
+        return index
+    with _lock:
+        index = _state["index"]
+        if index is None or _fingerprint() != index.fingerprint:
+            index = build_index()
+            _state["index"] = index
+        _state["checked"] = time.monotonic()
+        return index
+
+
+def reset_index() -> None:
+    with _lock:
+        _state["index"] = None
+        _state["checked"] = 0.0
