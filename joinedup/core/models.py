@@ -126,7 +126,7 @@ class Partnership(models.Model):
     description = models.TextField(blank=True)
     agreement_start = models.DateField(null=True, blank=True)
     agreement_end = models.DateField(null=True, blank=True)
-    members = models.ManyToManyField(
+    members: models.ManyToManyField = models.ManyToManyField(
         Organisation, through="PartnershipMember", related_name="partnerships"
     )
 

@@ -123,39 +123,41 @@ def demo_load(*, credentials_file: Path) -> DemoResult:
             organisation=org,
             defaults={"role": PartnershipRole.MEMBER, "joined_on": AGREEMENT_START},
         )
-    for code, role in REGISTER_MEMBERS:
-        org = _org(code)
-        if org is None:
+    for code, partner_role in REGISTER_MEMBERS:
+        member = _org(code)
+        if member is None:
             result.missing.append(code)
             continue
         PartnershipMember.objects.update_or_create(
             partnership=partnership,
-            organisation=org,
-            defaults={"role": role, "joined_on": AGREEMENT_START},
+            organisation=member,
+            defaults={"role": partner_role, "joined_on": AGREEMENT_START},
         )
 
-    saved = {}
+    saved: dict[str, str] = {}
     if credentials_file.exists():
         for line in credentials_file.read_text().splitlines():
             if " " in line:
                 name, password = line.split(" ", 1)
                 saved[name] = password
     for username, (code, role) in DEMO_PEOPLE.items():
-        org = _org(code)
-        if org is None:
+        employer = _org(code)
+        if employer is None:
             result.missing.append(code)
             continue
         user = User.objects.filter(username=username).first()
-        password = saved.get(username)
-        if user is None or password is None or not user.check_password(password):
+        password = saved.get(username) or ""
+        if user is None or not password or not user.check_password(password):
             password = password or secrets.token_urlsafe(12)
             user = user or User(username=username)
             user.first_name = username.split(".")[0].title()
-            user.last_name = role.label
+            user.last_name = str(role.label)
             user.email = f"{username}@demo.invalid"
             user.set_password(password)
             user.save()
-        Membership.objects.update_or_create(user=user, organisation=org, defaults={"role": role})
+        Membership.objects.update_or_create(
+            user=user, organisation=employer, defaults={"role": role}
+        )
         result.logins[username] = password
     credentials_file.parent.mkdir(parents=True, exist_ok=True)
     credentials_file.write_text("".join(f"{u} {p}\n" for u, p in result.logins.items()))

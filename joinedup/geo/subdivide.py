@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import shapely
 from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry, Polygon
+from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
 
 from joinedup.geo.models import Area, AreaPart
@@ -12,7 +14,7 @@ from joinedup.geo.models import Area, AreaPart
 MAX_VERTICES = 64
 
 
-def _split(geom: shapely.Geometry, max_vertices: int, depth: int = 0) -> list[shapely.Polygon]:
+def _split(geom: Any, max_vertices: int, depth: int = 0) -> list[shapely.Polygon]:
     """Quarter a geometry by its bounding box until each piece is small (as ST_Subdivide)."""
     if geom.is_empty:
         return []
@@ -36,11 +38,14 @@ def _split(geom: shapely.Geometry, max_vertices: int, depth: int = 0) -> list[sh
     return pieces
 
 
-def subdivide_in_python(geometry: GEOSGeometry, max_vertices: int = MAX_VERTICES) -> list[Polygon]:
+def subdivide_in_python(
+    geometry: GEOSGeometry, max_vertices: int = MAX_VERTICES
+) -> list[GEOSGeometry]:
     geom = shapely.from_wkb(bytes(geometry.wkb))
     srid = settings.JOINEDUP_AREA_SRID
+    pieces = [p for p in _split(geom, max_vertices) if not p.is_empty and p.area > 0]
     return [
-        GEOSGeometry(memoryview(shapely.to_wkb(p)), srid=srid) for p in _split(geom, max_vertices)
+        GEOSGeometry(memoryview(shapely.to_wkb(p, output_dimension=2)), srid=srid) for p in pieces
     ]
 
 
@@ -58,12 +63,11 @@ def rebuild_area_parts(area_ids: list[int]) -> int:
                 [MAX_VERTICES, list(area_ids)],
             )
     else:
-        parts = []
+        parts: list[AreaPart] = []
         for area in Area.objects.filter(pk__in=area_ids, geometry__isnull=False).only(
             "id", "geometry"
         ):
-            parts.extend(
-                AreaPart(area_id=area.pk, geometry=p) for p in subdivide_in_python(area.geometry)
-            )
+            pieces: list[Any] = subdivide_in_python(area.geometry)
+            parts.extend(AreaPart(area_id=area.pk, geometry=p) for p in pieces)
         AreaPart.objects.bulk_create(parts, batch_size=500)
     return AreaPart.objects.filter(area_id__in=area_ids).count()

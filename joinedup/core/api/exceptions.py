@@ -45,6 +45,5 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             items = detail if isinstance(detail, list) else [detail]
             response.data = error_body(status.HTTP_400_BAD_REQUEST, " ".join(str(i) for i in items))
     else:
-        detail = getattr(exc, "detail", str(exc))
-        response.data = error_body(response.status_code, str(detail))
+        response.data = error_body(response.status_code, str(getattr(exc, "detail", exc)))
     return response

@@ -113,9 +113,7 @@ class AreaGeoJSONApi(PublicApi):
         found = selectors.area_get(id_or_code=area)
         if found.geometry is None:
             raise NotFound(f"Area {found.gss} has no boundary")
-        response = Response(AreaGeoJSONSerializer(found).data)
-        response["Content-Type"] = "application/geo+json"
-        return response
+        return Response(AreaGeoJSONSerializer(found).data, content_type="application/geo+json")
 
 
 class AreasByTypeApi(PublicApi):

@@ -37,7 +37,7 @@ def _as_multipolygon(geom: GEOSGeometry) -> tuple[MultiPolygon | None, bool]:
     """Valid MultiPolygon from any areal geometry; the flag says whether it needed repair."""
     repaired = False
     if not geom.valid:
-        geom = geom.make_valid()
+        geom = geom.make_valid()  # type: ignore[attr-defined]  # Django ≥ 4.1, missing from the stubs
         repaired = True
     polygons: list[Polygon] = []
     stack = [geom]
@@ -64,7 +64,7 @@ def import_boundaries(
     layer: str | None = None,
     valid_from: dt.date | None = None,
     source_srid: int | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
     actor=None,
 ) -> BoundaryImportResult:
     if not path.exists():
@@ -73,7 +73,7 @@ def import_boundaries(
         source = DataSource(str(path))
     except GDALException as exc:
         raise BoundaryImportError(f"{path}: not a vector file GDAL can read ({exc})") from exc
-    layers = {lyr.name: lyr for lyr in source}
+    layers = {source[i].name: source[i] for i in range(source.layer_count)}
     if layer is not None:
         if layer not in layers:
             raise BoundaryImportError(f"{path}: no layer {layer!r}; layers are {', '.join(layers)}")

@@ -70,7 +70,7 @@ def _header_map(header: list[str], path: Path) -> dict[str, int]:
 def _rows(path: Path, wrap: Callable[[io.BufferedReader], io.RawIOBase] | None) -> Iterator[tuple]:
     with open(path, "rb") as raw:
         stream = wrap(raw) if wrap else raw
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type,type-var]
         reader = csv.reader(text)
         try:
             header = next(reader)

@@ -10,7 +10,7 @@ from joinedup.geo.models import ImportedFile
 DATA = Path(settings.BASE_DIR) / "data"
 
 # Order matters: boundaries make the areas that registers and postcodes attach to.
-STEPS = [
+STEPS: list[tuple[str, str, dict[str, object]]] = [
     ("boundaries/lad-2025-uk-bsc.geojson", "geo_import_boundaries", {"code_prefix": ["E", "W"]}),
     ("boundaries/counties-2025-en-bsc.geojson", "geo_import_boundaries", {}),
     (

@@ -1,0 +1,71 @@
+# joinedup — run `make help` to see every target.
+SHELL := /bin/bash
+PORT ?= 8000
+WORKERS ?= 2
+PY := .venv/bin/python
+export DJANGO_SETTINGS_MODULE ?= config.settings.base
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List every target
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: install
+install: ## Install system packages, the Python virtualenv and front-end assets (idempotent)
+	@scripts/bootstrap.sh
+
+.PHONY: setup
+setup: install ## Create the database, import the bundled real data and the demo partnership
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py migrate -v0
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py geo_load_bundled
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py demo_load
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py collectstatic --noinput -v0
+
+.PHONY: run
+run: setup ## Set everything up and serve the platform at http://127.0.0.1:$(PORT) with gunicorn
+	@echo
+	@echo "joinedup is running at http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
+	@echo "Sign in at http://127.0.0.1:$(PORT)/sign-in/ with a demo login above."
+	@DEBUG=$${DEBUG:-1} SECURE_SSL_REDIRECT=0 $(PY) -m gunicorn config.wsgi:application \
+		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
+
+.PHONY: test
+test: install ## Run the whole test suite (PostGIS if DATABASE_URL points at PostgreSQL, else SpatiaLite)
+	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "no tests were collected" >&2; fi; exit $$status
+
+.PHONY: lint
+lint: install ## ruff (lint + format check), mypy and import-linter contracts
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy joinedup config
+	.venv/bin/lint-imports
+
+.PHONY: format
+format: install ## Format the code with ruff
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+.PHONY: check
+check: install ## Django deploy checks with production-like settings, and no missing migrations
+	SECRET_KEY=check-only-$$RANDOM$$RANDOM$$RANDOM-not-a-real-key-but-long-enough-for-checks \
+		ALLOWED_HOSTS=joinedup.example DEBUG=0 $(PY) manage.py check --deploy --fail-level WARNING
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+.PHONY: schema
+schema: install ## Regenerate the committed OpenAPI snapshot docs/openapi.yaml
+	DEBUG=1 $(PY) manage.py spectacular --file docs/openapi.yaml --validate
+
+.PHONY: messages
+messages: install ## Extract and compile English/Welsh translations
+	DEBUG=1 $(PY) manage.py makemessages -l cy --ignore=.venv --ignore=node_modules --ignore=var
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+.PHONY: bench
+bench: install ## Run the benchmarks under bench/ and print the figures
+	$(PY) bench/run_all.py
+
+.PHONY: clean
+clean: ## Remove the local database and collected static files (keeps .venv)
+	rm -rf var

@@ -1,0 +1,126 @@
+"""Fixtures shared by every app's tests: the bundled real geography (loaded once per
+test session) and the personas every permission test uses.
+
+Personas:
+- officer_a, viewer_a, admin_a: an officer, a viewer and an administrator of org_a
+  (London Borough of Sutton);
+- partner_b: an officer of org_b (London Borough of Merton), a fellow partner of org_a;
+- officer_b: an officer of org_outside (Camden), an organisation outside the partnership;
+- resident: a signed-in person with no organisation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from joinedup.core.models import (
+    Membership,
+    Organisation,
+    Partnership,
+    PartnershipMember,
+    PartnershipRole,
+    Role,
+    User,
+)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("geo_load_bundled", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture(autouse=True)
+def _fresh_area_index():
+    from joinedup.geo.index import reset_index
+
+    reset_index()
+    yield
+    reset_index()
+
+
+@pytest.fixture
+def org_a(db) -> Organisation:
+    return Organisation.objects.get(gss_code="E09000029")
+
+
+@pytest.fixture
+def org_b(db) -> Organisation:
+    return Organisation.objects.get(gss_code="E09000024")
+
+
+@pytest.fixture
+def org_outside(db) -> Organisation:
+    return Organisation.objects.get(gss_code="E09000007")
+
+
+@pytest.fixture
+def partnership(org_a, org_b) -> Partnership:
+    p = Partnership.objects.create(
+        slug="test-partnership", name="Test partnership", agreement_start=dt.date(2025, 4, 1)
+    )
+    PartnershipMember.objects.create(
+        partnership=p, organisation=org_a, role=PartnershipRole.LEAD, joined_on=dt.date(2025, 4, 1)
+    )
+    PartnershipMember.objects.create(
+        partnership=p,
+        organisation=org_b,
+        role=PartnershipRole.MEMBER,
+        joined_on=dt.date(2025, 4, 1),
+    )
+    return p
+
+
+def _person(username: str, org: Organisation | None = None, role: str | None = None) -> User:
+    user = User.objects.create_user(
+        username=username, email=f"{username}@example.org", password="correct horse battery staple"
+    )
+    if org is not None and role is not None:
+        Membership.objects.create(user=user, organisation=org, role=role)
+    return user
+
+
+@pytest.fixture
+def officer_a(org_a) -> User:
+    return _person("officer_a", org_a, Role.OFFICER)
+
+
+@pytest.fixture
+def viewer_a(org_a) -> User:
+    return _person("viewer_a", org_a, Role.VIEWER)
+
+
+@pytest.fixture
+def admin_a(org_a) -> User:
+    return _person("admin_a", org_a, Role.ADMIN)
+
+
+@pytest.fixture
+def partner_b(org_b, partnership) -> User:
+    return _person("partner_b", org_b, Role.OFFICER)
+
+
+@pytest.fixture
+def officer_b(org_outside) -> User:
+    return _person("officer_b", org_outside, Role.OFFICER)
+
+
+@pytest.fixture
+def resident(db) -> User:
+    return _person("resident")
+
+
+@pytest.fixture
+def personas(officer_a, viewer_a, admin_a, partner_b, officer_b, resident) -> dict:
+    return {
+        "anonymous": None,
+        "resident": resident,
+        "viewer_a": viewer_a,
+        "officer_a": officer_a,
+        "admin_a": admin_a,
+        "partner_b": partner_b,
+        "officer_b": officer_b,
+    }
