@@ -124,3 +124,26 @@ def personas(officer_a, viewer_a, admin_a, partner_b, officer_b, resident) -> di
         "partner_b": partner_b,
         "officer_b": officer_b,
     }
+
+
+@pytest.fixture(scope="session")
+def axe_checker():
+    from joinedup.core.accessibility import AxeChecker
+
+    checker = AxeChecker()
+    yield checker
+    checker.close()
+
+
+@pytest.fixture
+def assert_accessible(axe_checker):
+    """Call with a test-client response: fails listing every axe-core violation."""
+
+    def check(response, path: str = "/") -> None:
+        assert response.status_code < 400 or response.status_code in (400, 404), (
+            response.status_code
+        )
+        violations = axe_checker.check(response.content.decode(), path)
+        assert not violations, "\n".join(str(v) for v in violations)
+
+    return check

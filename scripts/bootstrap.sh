@@ -67,6 +67,11 @@ if [ ! -f static_build/govuk/govuk-frontend.min.css ] || [ frontend/package-lock
 fi
 
 mkdir -p var
-if compgen -G "joinedup/locale/*/LC_MESSAGES/django.po" >/dev/null; then
-  DEBUG=1 .venv/bin/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
+# Translations: every app keeps its own locale/ folder; compile any .po newer than its .mo.
+stale=0
+while IFS= read -r po; do
+  [ "${po%.po}.mo" -nt "$po" ] || stale=1
+done < <(find joinedup -name '*.po' -path '*/LC_MESSAGES/*')
+if [ $stale = 1 ]; then
+  DEBUG=1 .venv/bin/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules --ignore=frontend
 fi
