@@ -48,10 +48,12 @@ format: install ## Format the code with ruff
 	$(PY) -m ruff check --fix .
 
 .PHONY: check
-check: install ## Django deploy checks with production-like settings, and no missing migrations
+check: install ## Django deploy checks (production settings), no missing migrations, OpenAPI snapshot current
 	SECRET_KEY=check-only-$$RANDOM$$RANDOM$$RANDOM-not-a-real-key-but-long-enough-for-checks \
 		ALLOWED_HOSTS=joinedup.example DEBUG=0 $(PY) manage.py check --deploy --fail-level WARNING
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	@DEBUG=1 $(PY) manage.py spectacular --validate --file var/openapi.check.yaml
+	@diff -u docs/openapi.yaml var/openapi.check.yaml || { echo "docs/openapi.yaml is out of date: run make schema" >&2; exit 1; }
 
 .PHONY: schema
 schema: install ## Regenerate the committed OpenAPI snapshot docs/openapi.yaml
