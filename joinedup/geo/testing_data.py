@@ -2,7 +2,49 @@
 
 from __future__ import annotations
 
-NSPL_HEADER = ["pcd", "pcd2", "pcds", "dointr", "doterm", "usertype", "oseast1m", "osnrth1m", "osgrdind", "oa11", "cty", "ced", "laua", "ward", "hlthau", "nhser", "ctry", "rgn", "pcon", "eer", "teclec", "ttwa", "pct", "itl", "park", "lsoa11", "msoa11", "wz11", "ccg", "bua11", "buasd11", "ru11ind", "oac11", "lat", "long", "lep1", "lep2", "pfa", "imd", "calncv", "stp"]
+NSPL_HEADER = [
+    "pcd",
+    "pcd2",
+    "pcds",
+    "dointr",
+    "doterm",
+    "usertype",
+    "oseast1m",
+    "osnrth1m",
+    "osgrdind",
+    "oa11",
+    "cty",
+    "ced",
+    "laua",
+    "ward",
+    "hlthau",
+    "nhser",
+    "ctry",
+    "rgn",
+    "pcon",
+    "eer",
+    "teclec",
+    "ttwa",
+    "pct",
+    "itl",
+    "park",
+    "lsoa11",
+    "msoa11",
+    "wz11",
+    "ccg",
+    "bua11",
+    "buasd11",
+    "ru11ind",
+    "oac11",
+    "lat",
+    "long",
+    "lep1",
+    "lep2",
+    "pfa",
+    "imd",
+    "calncv",
+    "stp",
+]
 
 
 def nspl_row(postcode: str, **values: str) -> list[str]:
