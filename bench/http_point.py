@@ -266,6 +266,7 @@ def report(results: dict) -> list[list[str]]:
             "req/s",
             "p50 ms",
             "p99 ms",
+            "CPU µs/req",
             "requests",
             "errors",
             "aim",

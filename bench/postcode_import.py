@@ -50,7 +50,7 @@ DISTRICTS_PER_AREA = 99
 
 
 def synthetic_postcode(n: int) -> str:
-    """The n-th synthetic postcode, e.g. 'ZA1 0AA'; unique for n < 26 × 99 × 4000."""
+    """The n-th synthetic postcode, e.g. 'ZA1 0AA'; unique for n below 26 * 99 * 4000."""
     district, inward = divmod(n, PER_DISTRICT)
     area, number = divmod(district, DISTRICTS_PER_AREA)
     digit, letters = divmod(inward, len(INWARD_LETTERS) ** 2)
@@ -117,9 +117,9 @@ def child_reset() -> dict:
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {Postcode._meta.db_table}")
+            cursor.execute("TRUNCATE geo_postcode")
         else:
-            cursor.execute(f"DELETE FROM {Postcode._meta.db_table}")
+            cursor.execute("DELETE FROM geo_postcode")
     ImportedFile.objects.filter(name__startswith="postcodes/").delete()
     call_command("geo_load_bundled", stdout=open("/dev/null", "w"))  # noqa: SIM115
     return {"total": Postcode.objects.count()}
