@@ -3,6 +3,7 @@ environment (see `.env.example`); nothing secret is written here."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "joinedup.core",
     "joinedup.geo",
     "joinedup.demo",
+    "joinedup.jobs",
+    "joinedup.integrations.govuk_notify",
 ]
 
 MIDDLEWARE = [
@@ -189,3 +192,13 @@ LOGGING = {
         "django.contrib.gis": {"level": "ERROR"},
     },
 }
+
+# --- Background jobs, GOV.UK Notify and GOV.UK Pay -----------------------------------
+# Run each job in the web process straight after COMMIT, for deployments with no
+# `jobs_worker`; jobs stay in the queue either way and a worker retries failures.
+JOBS_RUN_ON_COMMIT = env_bool("JOBS_RUN_ON_COMMIT", False)
+# Without a key, messages are recorded in the outbox and not sent (the sandbox provider).
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "")
+# JSON object: template name (or "name.cy" for the Welsh version) → Notify template id.
+NOTIFY_TEMPLATE_IDS = json.loads(os.environ.get("NOTIFY_TEMPLATE_IDS", "{}") or "{}")
