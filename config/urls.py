@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("joinedup.integrations.govuk_notify.urls")),
+    path("sandbox-pay/", include("joinedup.integrations.govuk_pay.sandbox.urls")),
 ]
 
 handler400 = "joinedup.core.views.bad_request"

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "joinedup.demo",
     "joinedup.jobs",
     "joinedup.integrations.govuk_notify",
+    "joinedup.integrations.govuk_pay.sandbox",
 ]
 
 MIDDLEWARE = [
@@ -202,3 +203,11 @@ NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
 NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "")
 # JSON object: template name (or "name.cy" for the Welsh version) → Notify template id.
 NOTIFY_TEMPLATE_IDS = json.loads(os.environ.get("NOTIFY_TEMPLATE_IDS", "{}") or "{}")
+# Where residents reach the platform (scheme and host, no trailing slash); used for links
+# built outside a request, such as the sandbox provider's payment page links.
+JOINEDUP_PUBLIC_URL = os.environ.get("JOINEDUP_PUBLIC_URL", "")
+# GOV.UK Pay: unset base URL = the built-in sandbox provider at /sandbox-pay/, in-process.
+GOVUK_PAY_BASE_URL = os.environ.get("GOVUK_PAY_BASE_URL", "")
+GOVUK_PAY_API_KEY = os.environ.get("GOVUK_PAY_API_KEY", "")
+GOVUK_PAY_WEBHOOK_SECRET = os.environ.get("GOVUK_PAY_WEBHOOK_SECRET", "")
+GOVUK_PAY_TIMEOUT = float(os.environ.get("GOVUK_PAY_TIMEOUT", "10"))
