@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "joinedup.jobs",
     "joinedup.integrations.govuk_notify",
     "joinedup.integrations.govuk_pay.sandbox",
+    "joinedup.payments",
 ]
 
 MIDDLEWARE = [
