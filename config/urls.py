@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("joinedup.integrations.govuk_notify.urls")),
     path("sandbox-pay/", include("joinedup.integrations.govuk_pay.sandbox.urls")),
     path("", include("joinedup.payments.urls")),
+    path("", include("joinedup.council_tax.urls")),
 ]
 
 handler400 = "joinedup.core.views.bad_request"

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "joinedup.integrations.govuk_notify",
     "joinedup.integrations.govuk_pay.sandbox",
     "joinedup.payments",
+    "joinedup.council_tax",
 ]
 
 MIDDLEWARE = [
