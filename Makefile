@@ -20,6 +20,8 @@ setup: install ## Create the database, import the bundled real data and the demo
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py migrate -v0
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py geo_load_bundled
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py demo_load
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py govuk_pay_sandbox_setup
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py council_tax_demo_load
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py collectstatic --noinput -v0
 
 .PHONY: run
@@ -27,8 +29,15 @@ run: setup ## Set everything up and serve the platform at http://127.0.0.1:$(POR
 	@echo
 	@echo "joinedup is running at http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
 	@echo "Sign in at http://127.0.0.1:$(PORT)/sign-in/ with a demo login above."
-	@DEBUG=$${DEBUG:-1} SECURE_SSL_REDIRECT=0 $(PY) -m gunicorn config.wsgi:application \
+	@export DEBUG=$${DEBUG:-1} SECURE_SSL_REDIRECT=0 JOINEDUP_PUBLIC_URL=$${JOINEDUP_PUBLIC_URL:-http://127.0.0.1:$(PORT)}; \
+		$(PY) manage.py jobs_worker --interval 1 > var/jobs-worker.log 2>&1 & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(PY) -m gunicorn config.wsgi:application \
 		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
+
+.PHONY: worker
+worker: ## Run the background jobs worker (notifications, webhooks, payment reconciliation)
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py jobs_worker
 
 .PHONY: test
 test: install ## Run the whole test suite (PostGIS if DATABASE_URL points at PostgreSQL, else SpatiaLite)
