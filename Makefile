@@ -3,7 +3,10 @@ SHELL := /bin/bash
 PORT ?= 8000
 WORKERS ?= 2
 PY := .venv/bin/python
-export DJANGO_SETTINGS_MODULE ?= config.settings.base
+# A local run is a production-mode run (DEBUG off) over plain HTTP on 127.0.0.1, with a
+# secret key made once and kept in var/ (outside git).
+LOCAL_ENV = SECRET_KEY="$$(cat var/secret_key)" DEBUG=0 SECURE_SSL_REDIRECT=0 \
+	SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 SECURE_HSTS_PRELOAD=0
 
 .DEFAULT_GOAL := help
 
@@ -17,31 +20,33 @@ install: ## Install system packages, the Python virtualenv and front-end assets 
 
 .PHONY: setup
 setup: install ## Create the database, import the bundled real data and the demo partnership
-	@DEBUG=$${DEBUG:-1} $(PY) manage.py migrate -v0
-	@DEBUG=$${DEBUG:-1} $(PY) manage.py geo_load_bundled
-	@DEBUG=$${DEBUG:-1} $(PY) manage.py demo_load
-	@DEBUG=$${DEBUG:-1} $(PY) manage.py govuk_pay_sandbox_setup
-	@DEBUG=$${DEBUG:-1} $(PY) manage.py council_tax_demo_load
-	@DEBUG=$${DEBUG:-1} $(PY) manage.py collectstatic --noinput -v0
+	@test -s var/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	@chmod 600 var/secret_key
+	@$(LOCAL_ENV) $(PY) manage.py migrate -v0
+	@$(LOCAL_ENV) $(PY) manage.py geo_load_bundled
+	@$(LOCAL_ENV) $(PY) manage.py demo_load
+	@$(LOCAL_ENV) $(PY) manage.py govuk_pay_sandbox_setup
+	@$(LOCAL_ENV) $(PY) manage.py council_tax_demo_load
+	@$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput -v0
 
 .PHONY: run
 run: setup ## Set everything up and serve the platform at http://127.0.0.1:$(PORT) with gunicorn
 	@echo
 	@echo "joinedup is running at http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
 	@echo "Sign in at http://127.0.0.1:$(PORT)/sign-in/ with a demo login above."
-	@export DEBUG=$${DEBUG:-1} SECURE_SSL_REDIRECT=0 JOINEDUP_PUBLIC_URL=$${JOINEDUP_PUBLIC_URL:-http://127.0.0.1:$(PORT)}; \
-		$(PY) manage.py jobs_worker --interval 1 > var/jobs-worker.log 2>&1 & worker=$$!; \
+	@export JOINEDUP_PUBLIC_URL=$${JOINEDUP_PUBLIC_URL:-http://127.0.0.1:$(PORT)}; \
+		$(LOCAL_ENV) $(PY) manage.py jobs_worker --interval 1 > var/jobs-worker.log 2>&1 & worker=$$!; \
 		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-		$(PY) -m gunicorn config.wsgi:application \
+		$(LOCAL_ENV) $(PY) -m gunicorn config.wsgi:application \
 		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
 
 .PHONY: worker
 worker: ## Run the background jobs worker (notifications, webhooks, payment reconciliation)
-	@DEBUG=$${DEBUG:-1} $(PY) manage.py jobs_worker
+	@$(LOCAL_ENV) $(PY) manage.py jobs_worker
 
 .PHONY: test
 test: install ## Run the whole test suite (PostGIS if DATABASE_URL points at PostgreSQL, else SpatiaLite)
-	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	@DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests were collected" >&2; fi; exit $$status
 
 .PHONY: lint
@@ -57,10 +62,12 @@ format: install ## Format the code with ruff
 	$(PY) -m ruff check --fix .
 
 .PHONY: check
-check: install ## Django deploy checks with production-like settings, and no missing migrations
+check: install ## Django deploy checks (production settings), no missing migrations, OpenAPI snapshot current
 	SECRET_KEY=check-only-$$RANDOM$$RANDOM$$RANDOM-not-a-real-key-but-long-enough-for-checks \
 		ALLOWED_HOSTS=joinedup.example DEBUG=0 $(PY) manage.py check --deploy --fail-level WARNING
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	@DEBUG=1 $(PY) manage.py spectacular --validate --file var/openapi.check.yaml
+	@diff -u docs/openapi.yaml var/openapi.check.yaml || { echo "docs/openapi.yaml is out of date: run make schema" >&2; exit 1; }
 
 .PHONY: schema
 schema: install ## Regenerate the committed OpenAPI snapshot docs/openapi.yaml
