@@ -19,6 +19,8 @@ import pytest
 import schemathesis
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis import checks
@@ -38,11 +40,34 @@ IMPLEMENTED = {
 }
 
 
+class InProcessWsgiApp:
+    """Django's WSGI handler as a test server would run it, except that it leaves the
+    database connection alone (as Django's test client does), so the test's
+    transaction survives the request."""
+
+    def __init__(self) -> None:
+        self.handler = WSGIHandler()
+
+    def __call__(self, environ, start_response):
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            result = self.handler(environ, start_response)
+            try:
+                body = b"".join(result)
+            finally:
+                result.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+        return [body]
+
+
 def _load() -> schemathesis.schemas.BaseSchema:
     raw = json.loads(SPEC.read_text())
     raw["servers"] = [{"url": "http://testserver/sandbox-pay"}]
     schema = schemathesis.openapi.from_dict(raw)
-    schema.app = WSGIHandler()
+    schema.app = InProcessWsgiApp()
     return schema.include(
         lambda ctx: (ctx.operation.method.upper(), ctx.operation.path) in IMPLEMENTED
     )
