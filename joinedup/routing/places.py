@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from joinedup.geo import selectors as geo
+from joinedup.geo.areatypes import is_area_code
 from joinedup.geo.models import Area, Postcode
 from joinedup.geo.postcodes import normalise_postcode
 
@@ -141,6 +142,13 @@ class Candidate:
     place: Place
     postcodes: int
 
+    @property
+    def council_area(self) -> AreaRef | None:
+        """The lowest-tier council area of the place, as it is today."""
+        order = {t: i for i, t in enumerate(COUNCIL_TYPES)}
+        councils = [a for a in self.place.areas if a.type in order]
+        return min(councils, key=lambda a: order[a.type]) if councils else None
+
 
 def places_for_partial(prefix: str) -> list[Candidate]:
     """The councils the live postcodes starting with `prefix` lie in, largest first."""
@@ -153,3 +161,33 @@ def places_for_partial(prefix: str) -> list[Candidate]:
         for council, members in groups.items()
     ]
     return sorted(candidates, key=lambda c: -c.postcodes)
+
+
+def places_from_postcodes(postcodes: list[Postcode]) -> dict[str, Place | None]:
+    """Many postcodes at once, for bulk checks and benchmarks: the same answer as
+    place_from_postcode for each (None where it has no location), with one query for
+    all their areas instead of one per postcode."""
+    codes = {c for p in postcodes for c in p.area_codes() if is_area_code(c)}
+    areas = {
+        a.gss: a
+        for a in Area.objects.filter(gss__in=codes).select_related("successor", "successor__successor")
+    }
+    result: dict[str, Place | None] = {}
+    for postcode in postcodes:
+        if postcode.point is None or not postcode.council:
+            result[postcode.postcode] = None
+            continue
+        seen: dict[int, Area] = {}
+        for code in postcode.area_codes():
+            area = areas.get(code)
+            if area is not None:
+                current = area.current()
+                seen.setdefault(current.pk, current)
+        result[postcode.postcode] = Place(
+            areas=tuple(_ref(a) for a in seen.values()),
+            postcode=postcode.postcode,
+            lat=round(postcode.point.y, 6),
+            lon=round(postcode.point.x, 6),
+            recorded_councils=tuple(c for c in (postcode.council, postcode.county) if c),
+        )
+    return result

@@ -10,6 +10,7 @@ preferred bodies)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -259,3 +260,29 @@ def routes_for_candidates(
     *, service: ServiceInfo, candidates: list[Candidate]
 ) -> list[tuple[Candidate, Route]]:
     return [(c, route_resolve(service=service, place=c.place)) for c in candidates]
+
+
+def map_areas_for(*, candidates) -> list[dict]:
+    """Council boundaries to draw on the map page, as GeoJSON features: the councils a
+    partial postcode reaches, or else the partners' councils."""
+    from joinedup.geo.models import Area
+
+    if candidates:
+        gss = [c.council_gss for c, _route in candidates]
+    else:
+        index = get_organisations()
+        gss = [
+            b.gss
+            for b in index.bodies.values()
+            if b.is_partner and b.kind in LOWER_TIER_KINDS and b.gss
+        ]
+    features = []
+    for area in Area.objects.current().filter(gss__in=gss, geometry__isnull=False).order_by("name"):
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"gss": area.gss, "name": area.name},
+                "geometry": json.loads(area.geometry.geojson),  # type: ignore[union-attr]
+            }
+        )
+    return features
