@@ -202,17 +202,23 @@ def catalogue_load_demo(*, actor, provisions_file: Path) -> DemoProvisionResult:
                 service = Service.objects.filter(code=code).first()
                 if service is None:
                     raise CatalogueFileError(f"{provisions_file.name}: unknown service {code!r}")
-                provision_set(
-                    actor=actor,
-                    organisation=organisation,
-                    service=service,
-                    mode=entry.get("mode", ProvisionMode.LINK),
-                    flow=flow,
-                    url=entry.get("url", ""),
-                    preferred=bool(entry.get("preferred", False)),
-                    areas=areas,
-                    note=entry.get("note", ""),
-                    note_cy=entry.get("note_cy", ""),
-                )
+                try:
+                    provision_set(
+                        actor=actor,
+                        organisation=organisation,
+                        service=service,
+                        mode=entry.get("mode", ProvisionMode.LINK),
+                        flow=flow,
+                        url=entry.get("url", ""),
+                        preferred=bool(entry.get("preferred", False)),
+                        areas=areas,
+                        note=entry.get("note", ""),
+                        note_cy=entry.get("note_cy", ""),
+                    )
+                except ValidationError as exc:
+                    problems = "; ".join(m for ms in exc.message_dict.values() for m in ms)
+                    raise CatalogueFileError(
+                        f"{provisions_file.name}: {ref} {code}: {problems} (run demo_load first)"
+                    ) from None
                 result.provisions += 1
     return result

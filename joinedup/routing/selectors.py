@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from joinedup.catalogue.flows import flow_url
 from joinedup.catalogue.index import ProvisionInfo, ServiceInfo
@@ -46,14 +47,26 @@ class Route:
     place: Place
 
 
-def _kind_word(kind: str) -> str:
+def _kind_the(kind: str) -> str:
+    """'The police force', to start a sentence (Welsh needs its own article forms)."""
     words = {
-        OrganisationKind.POLICE_FORCE: _("police force"),
-        OrganisationKind.FIRE_AUTHORITY: _("fire and rescue service"),
-        OrganisationKind.NHS_BODY: _("NHS integrated care board"),
-        OrganisationKind.HOUSING_ASSOCIATION: _("housing association"),
+        OrganisationKind.POLICE_FORCE: pgettext("sentence start", "The police force"),
+        OrganisationKind.FIRE_AUTHORITY: pgettext("sentence start", "The fire and rescue service"),
+        OrganisationKind.NHS_BODY: pgettext("sentence start", "The NHS integrated care board"),
+        OrganisationKind.HOUSING_ASSOCIATION: pgettext("sentence start", "The housing association"),
     }
-    return str(words.get(kind, _("organisation")))
+    return str(words.get(kind, pgettext("sentence start", "The organisation")))
+
+
+def _kind_which(kind: str) -> str:
+    """'police force' after 'which' (Welsh 'pa' mutates what follows)."""
+    words = {
+        OrganisationKind.POLICE_FORCE: pgettext("after which", "police force"),
+        OrganisationKind.FIRE_AUTHORITY: pgettext("after which", "fire and rescue service"),
+        OrganisationKind.NHS_BODY: pgettext("after which", "NHS integrated care board"),
+        OrganisationKind.HOUSING_ASSOCIATION: pgettext("after which", "housing association"),
+    }
+    return str(words.get(kind, pgettext("after which", "organisation")))
 
 
 def _covering(index: OrganisationIndex, place: Place) -> list[tuple[Body, int]]:
@@ -146,9 +159,9 @@ def _reason(
             "other": passed_over.name,
         }
     elif not service.tier:
-        text = _("The %(kind)s for the area handles %(topic)s. This address is covered by %(body)s.") % {
+        text = _("%(kind)s for the area handles %(topic)s. This address is covered by %(body)s.") % {
             **values,
-            "kind": _kind_word(body.kind),
+            "kind": _kind_the(body.kind),
         }
     elif body.kind == OrganisationKind.COUNTY_COUNCIL:
         text = _(
@@ -231,9 +244,9 @@ def route_resolve(*, service: ServiceInfo, place: Place) -> Route:
             ) % {"topic": service.localised(get_language() or "en")[1]}
         else:
             reason = _(
-                "We do not hold a record of the %(kind)s that covers this address, so we "
+                "We do not hold a record of which %(kind)s covers this address, so we "
                 "cannot name it. The link below explains how to find it."
-            ) % {"kind": _kind_word(sorted(service.kinds)[0] if service.kinds else "")}
+            ) % {"kind": _kind_which(sorted(service.kinds)[0] if service.kinds else "")}
         return Route(
             service=service,
             body=None,
