@@ -19,7 +19,9 @@ install: ## Install system packages, the Python virtualenv and front-end assets 
 setup: install ## Create the database, import the bundled real data and the demo partnership
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py migrate -v0
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py geo_load_bundled
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py catalogue_load
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py demo_load
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py catalogue_load_demo
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py collectstatic --noinput -v0
 
 .PHONY: run
@@ -67,6 +69,10 @@ messages: install ## Extract and compile English/Welsh translations
 .PHONY: bench
 bench: install ## Run the benchmarks under bench/ and print the figures
 	$(PY) bench/run_all.py
+
+.PHONY: accuracy
+accuracy: install ## Print need-matching top-1/top-3 accuracy on the labelled resident phrasings
+	DEBUG=1 $(PY) manage.py catalogue_evaluate
 
 .PHONY: clean
 clean: ## Remove the local database and collected static files (keeps .venv)

@@ -57,7 +57,7 @@ class CatalogueIndex:
 
 
 def _fingerprint() -> tuple:
-    parts = []
+    parts: list[object] = []
     for model in (Service, SynonymGroup, Provision):
         stats = model.objects.aggregate(n=Count("id"), changed=Max("updated_at"))  # type: ignore[attr-defined]
         parts.append((stats["n"], stats["changed"]))

@@ -106,9 +106,9 @@ class NeedMatcher:
         found = []
         for length in range(len(term) - limit, len(term) + limit + 1):
             for candidate in self.by_length.get(length, ()):
-                if candidate[0] == term[0] or limit > 1:
-                    if within_distance(term, candidate, limit):
-                        found.append(candidate)
+                same_start = candidate[0] == term[0] or limit > 1
+                if same_start and within_distance(term, candidate, limit):
+                    found.append(candidate)
         return found
 
     def _compound(self, term: str) -> dict[str, float]:

@@ -157,7 +157,9 @@ def places_for_partial(prefix: str) -> list[Candidate]:
     for postcode in live.exclude(point__isnull=True).order_by("postcode"):
         groups.setdefault(postcode.council, []).append(postcode)
     candidates = [
-        Candidate(council_gss=council, place=_place_of(members[len(members) // 2]), postcodes=len(members))
+        Candidate(
+            council_gss=council, place=_place_of(members[len(members) // 2]), postcodes=len(members)
+        )
         for council, members in groups.items()
     ]
     return sorted(candidates, key=lambda c: -c.postcodes)
@@ -170,7 +172,9 @@ def places_from_postcodes(postcodes: list[Postcode]) -> dict[str, Place | None]:
     codes = {c for p in postcodes for c in p.area_codes() if is_area_code(c)}
     areas = {
         a.gss: a
-        for a in Area.objects.filter(gss__in=codes).select_related("successor", "successor__successor")
+        for a in Area.objects.filter(gss__in=codes).select_related(
+            "successor", "successor__successor"
+        )
     }
     result: dict[str, Place | None] = {}
     for postcode in postcodes:

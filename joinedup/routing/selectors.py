@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from joinedup.catalogue.flows import flow_url
 from joinedup.catalogue.index import ProvisionInfo, ServiceInfo
@@ -49,7 +48,7 @@ class Route:
 
 def _kind_the(kind: str) -> str:
     """'The police force', to start a sentence (Welsh needs its own article forms)."""
-    words = {
+    words: dict[str, str] = {
         OrganisationKind.POLICE_FORCE: pgettext("sentence start", "The police force"),
         OrganisationKind.FIRE_AUTHORITY: pgettext("sentence start", "The fire and rescue service"),
         OrganisationKind.NHS_BODY: pgettext("sentence start", "The NHS integrated care board"),
@@ -60,7 +59,7 @@ def _kind_the(kind: str) -> str:
 
 def _kind_which(kind: str) -> str:
     """'police force' after 'which' (Welsh 'pa' mutates what follows)."""
-    words = {
+    words: dict[str, str] = {
         OrganisationKind.POLICE_FORCE: pgettext("after which", "police force"),
         OrganisationKind.FIRE_AUTHORITY: pgettext("after which", "fire and rescue service"),
         OrganisationKind.NHS_BODY: pgettext("after which", "NHS integrated care board"),
@@ -159,30 +158,44 @@ def _reason(
             "other": passed_over.name,
         }
     elif not service.tier:
-        text = _("%(kind)s for the area handles %(topic)s. This address is covered by %(body)s.") % {
+        text = _(
+            "%(kind)s for the area handles %(topic)s. This address is covered by %(body)s."
+        ) % {
             **values,
             "kind": _kind_the(body.kind),
         }
     elif body.kind == OrganisationKind.COUNTY_COUNCIL:
-        text = _(
-            "The county council looks after %(topic)s. This address is in %(area)s, so "
-            "%(body)s handles it."
-        ) % values
+        text = (
+            _(
+                "The county council looks after %(topic)s. This address is in %(area)s, so "
+                "%(body)s handles it."
+            )
+            % values
+        )
     elif body.kind == OrganisationKind.DISTRICT_COUNCIL and service.tier == Tier.ALL:
-        text = _(
-            "District and county councils both offer %(topic)s; the district council is "
-            "the place to start. This address is in %(area)s, so %(body)s handles it."
-        ) % values
+        text = (
+            _(
+                "District and county councils both offer %(topic)s; the district council is "
+                "the place to start. This address is in %(area)s, so %(body)s handles it."
+            )
+            % values
+        )
     elif body.kind == OrganisationKind.DISTRICT_COUNCIL:
-        text = _(
-            "The district or borough council looks after %(topic)s. This address is in "
-            "%(area)s, so %(body)s handles it."
-        ) % values
+        text = (
+            _(
+                "The district or borough council looks after %(topic)s. This address is in "
+                "%(area)s, so %(body)s handles it."
+            )
+            % values
+        )
     else:
-        text = _(
-            "This address is in %(area)s, where one council provides every council "
-            "service, including %(topic)s, so %(body)s handles it."
-        ) % values
+        text = (
+            _(
+                "This address is in %(area)s, where one council provides every council "
+                "service, including %(topic)s, so %(body)s handles it."
+            )
+            % values
+        )
     for code in place.recorded_councils:
         former_id = index.by_gss.get(code)
         if former_id is None:
@@ -209,16 +222,23 @@ def _format_date(day) -> str:
 def _action(
     service: ServiceInfo, body: Body | None, provision: ProvisionInfo | None, place: Place
 ) -> Action:
-    if body is not None and provision is not None and body.is_partner:
-        if provision.mode == ProvisionMode.PLATFORM and provision.flow:
-            start = flow_url(provision.flow)
-            if start:
-                query = {"service": service.code, "body": body.slug}
-                if place.postcode:
-                    query["postcode"] = place.postcode
-                if place.lat is not None and place.lon is not None:
-                    query.update(lat=str(place.lat), lon=str(place.lon))
-                return Action(kind="platform", url=f"{start}?{urlencode(query)}")
+    # In the platform only for a partner that runs the flow here (issue 3: a
+    # non-partner gets a link), and only once an installed app offers the flow.
+    runs_flow = (
+        body is not None
+        and body.is_partner
+        and provision is not None
+        and provision.mode == ProvisionMode.PLATFORM
+        and provision.flow
+    )
+    start = flow_url(provision.flow) if runs_flow and provision else None
+    if start and body is not None:
+        query = {"service": service.code, "body": body.slug}
+        if place.postcode:
+            query["postcode"] = place.postcode
+        if place.lat is not None and place.lon is not None:
+            query.update(lat=str(place.lat), lon=str(place.lon))
+        return Action(kind="platform", url=f"{start}?{urlencode(query)}")
     if provision is not None and provision.url:
         return Action(kind="link", url=provision.url)
     if body is not None and body.homepage:

@@ -53,7 +53,9 @@ def needs_for(*, text: str | None, service_code: str | None) -> list[ServiceMatc
     return matches
 
 
-def front_door_answer(*, text: str | None, service_code: str | None, place: Place) -> FrontDoorAnswer:
+def front_door_answer(
+    *, text: str | None, service_code: str | None, place: Place
+) -> FrontDoorAnswer:
     matches = needs_for(text=text, service_code=service_code)
     best = matches[0]
     return FrontDoorAnswer(
@@ -94,7 +96,9 @@ def front_door_page(
     except NoServiceMatched as exc:
         return PageDecision(kind="error", field="need", message=str(exc))
     except Http404:
-        return PageDecision(kind="error", field="need", message=_("Choose a service from the list."))
+        return PageDecision(
+            kind="error", field="need", message=_("Choose a service from the list.")
+        )
     if not service_code and matches[0].confidence < 0.45 and len(matches) > 1:
         return PageDecision(kind="choose_service", matches=tuple(matches[:4]))
     best = matches[0]
@@ -108,17 +112,24 @@ def front_door_page(
             if prefix is not None:
                 candidates = places_for_partial(prefix)
                 if not candidates:
-                    raise PlaceNotFound(_("We cannot find any postcodes starting %(prefix)s.") % {"prefix": prefix.strip()})
+                    raise PlaceNotFound(
+                        _("We cannot find any postcodes starting %(prefix)s.")
+                        % {"prefix": prefix.strip()}
+                    )
                 routes = routes_for_candidates(service=best.service, candidates=candidates)
                 bodies = {r.body.id if r.body else None for _c, r in routes}
                 if len(bodies) > 1:
-                    return PageDecision(kind="choose_place", matches=tuple(matches), candidates=tuple(routes))
+                    return PageDecision(
+                        kind="choose_place", matches=tuple(matches), candidates=tuple(routes)
+                    )
                 place = candidates[0].place
             else:
                 place = place_from_postcode(where)
         else:
             return PageDecision(
-                kind="error", field="where", message=_("Enter a postcode, or use the map to show where.")
+                kind="error",
+                field="where",
+                message=_("Enter a postcode, or use the map to show where."),
             )
     except PlaceError as exc:
         return PageDecision(kind="error", field="where", message=str(exc))

@@ -56,7 +56,10 @@ def test_loading_again_changes_nothing():
 def test_bad_catalogue_files_are_refused_and_change_nothing(tmp_path, content, message):
     path = tmp_path / "services.yaml"
     path.write_text(content)
-    with unchanged(Service.objects.all()), pytest.raises(CommandError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with (
+        unchanged(Service.objects.all()),
+        pytest.raises(CommandError, match=message.replace("[", r"\[").replace("]", r"\]")),
+    ):
         call_command("catalogue_load", services=str(path))
 
 
@@ -68,5 +71,11 @@ def test_missing_file():
 def test_demo_provisions_need_the_demo_partnership():
     from joinedup.catalogue.models import Provision
 
-    with unchanged(Provision.objects.all()), pytest.raises(CommandError, match=r"is not a partner, so it can only be given a link. \(run demo_load first\)"):
+    with (
+        unchanged(Provision.objects.all()),
+        pytest.raises(
+            CommandError,
+            match=r"is not a partner, so it can only be given a link. \(run demo_load first\)",
+        ),
+    ):
         call_command("catalogue_load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115

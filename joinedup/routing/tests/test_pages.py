@@ -44,7 +44,9 @@ def test_results_page(assert_accessible, demo, language):
         assert "Go to the Reigate and Banstead Borough Council website" in html
     else:
         assert h1(response) == "Reigate and Banstead Borough Council sy'n delio â hyn"
-        assert "Y cyngor dosbarth neu fwrdeistref sy'n gofalu am biniau heb eu casglu." in text(response)
+        assert "Y cyngor dosbarth neu fwrdeistref sy'n gofalu am biniau heb eu casglu." in text(
+            response
+        )
         assert "Mynd i wefan Reigate and Banstead Borough Council" in html
     assert 'href="https://www.reigate-banstead.gov.uk/"' in html
     assert_accessible(response)
@@ -84,7 +86,9 @@ def test_choice_page_when_the_need_is_unclear(assert_accessible, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_split_postcode_asks_for_a_pin_with_a_fallback_without_javascript(assert_accessible, demo, language):
+def test_split_postcode_asks_for_a_pin_with_a_fallback_without_javascript(
+    assert_accessible, demo, language
+):
     response = page("/find/", language, need="pothole", where="SM7")
     assert response.status_code == 200
     html = response.content.decode()
@@ -121,15 +125,47 @@ def test_map_page_reached_directly(assert_accessible, demo, language):
     "params, field, message",
     [
         ({"need": "", "where": "SM1 1AA"}, "need", "Enter what you need help with."),
-        ({"need": "pothole", "where": ""}, "where", "Enter a postcode, or use the map to show where."),
-        ({"need": "pothole", "where": "not a postcode"}, "where", "Enter a full postcode, like SM1 1AA."),
+        (
+            {"need": "pothole", "where": ""},
+            "where",
+            "Enter a postcode, or use the map to show where.",
+        ),
+        (
+            {"need": "pothole", "where": "not a postcode"},
+            "where",
+            "Enter a full postcode, like SM1 1AA.",
+        ),
         ({"need": "pothole", "where": "ZZ1 1ZZ"}, "where", "We cannot find the postcode ZZ1 1ZZ."),
-        ({"need": "qqqq zzzz", "where": "SM1 1AA"}, "need", "We could not find a service matching “qqqq zzzz”. Try describing it in other words."),
-        ({"need": "pothole", "lat": "51.3"}, "where", "Drop a pin on the map again, or enter a postcode."),
-        ({"need": "pothole", "lat": "nan", "lon": "1"}, "where", "Drop a pin on the map again, or enter a postcode."),
-        ({"need": "pothole", "lat": "99", "lon": "1"}, "where", "Latitude must be within ±90 and longitude within ±180."),
-        ({"need": "x" * 501, "where": "SM1 1AA"}, "need", "Describe what you need in 500 characters or fewer."),
-        ({"need": "pothole", "service": "no-such-service", "where": "SM1 1AA"}, "need", "Choose a service from the list."),
+        (
+            {"need": "qqqq zzzz", "where": "SM1 1AA"},
+            "need",
+            "We could not find a service matching “qqqq zzzz”. Try describing it in other words.",
+        ),
+        (
+            {"need": "pothole", "lat": "51.3"},
+            "where",
+            "Drop a pin on the map again, or enter a postcode.",
+        ),
+        (
+            {"need": "pothole", "lat": "nan", "lon": "1"},
+            "where",
+            "Drop a pin on the map again, or enter a postcode.",
+        ),
+        (
+            {"need": "pothole", "lat": "99", "lon": "1"},
+            "where",
+            "Latitude must be within ±90 and longitude within ±180.",
+        ),
+        (
+            {"need": "x" * 501, "where": "SM1 1AA"},
+            "need",
+            "Describe what you need in 500 characters or fewer.",
+        ),
+        (
+            {"need": "pothole", "service": "no-such-service", "where": "SM1 1AA"},
+            "need",
+            "Choose a service from the list.",
+        ),
     ],
 )
 def test_bad_input_shows_the_start_page_with_an_error(params, field, message):

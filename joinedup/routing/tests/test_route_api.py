@@ -105,7 +105,9 @@ def test_police_fire_nhs_and_housing_association(demo):
     assert fire_london["body"]["name"] == "London Fire Brigade"
     gp = get({"q": "register with a doctor", "postcode": "SM1 1AA"}).json()
     assert gp["body"]["gss"] == "E54000031"
-    repair = get({"q": "damp and mould in my housing association flat", "postcode": "SM1 1AA"}).json()
+    repair = get(
+        {"q": "damp and mould in my housing association flat", "postcode": "SM1 1AA"}
+    ).json()
     assert repair["body"]["name"] == "Clarion Housing Association"
     assert "If you rent from another landlord, contact them." in repair["reason"]
 
@@ -134,7 +136,9 @@ def test_a_point_outside_every_area_has_no_body(db):
 
 
 def test_welsh(db):
-    data = get({"q": "twll mawr yn y ffordd", "postcode": "SM1 1AA"}, HTTP_ACCEPT_LANGUAGE="cy").json()
+    data = get(
+        {"q": "twll mawr yn y ffordd", "postcode": "SM1 1AA"}, HTTP_ACCEPT_LANGUAGE="cy"
+    ).json()
     assert data["service"]["code"] == "potholes"
     assert data["service"]["name"] == "Rhoi gwybod am dwll yn y ffordd"
     assert "tyllau yn y ffordd" in data["reason"]
@@ -188,7 +192,10 @@ def test_bad_requests_get_400_with_the_standard_error_body(db, params, field):
             {"q": "qqqq zzzz", "postcode": "SM1 1AA"},
             "We could not find a service matching “qqqq zzzz”. Try describing it in other words.",
         ),
-        ({"service": "no-such-service", "postcode": "SM1 1AA"}, "No service with code 'no-such-service'"),
+        (
+            {"service": "no-such-service", "postcode": "SM1 1AA"},
+            "No service with code 'no-such-service'",
+        ),
     ],
 )
 def test_not_found(db, params, message):
@@ -206,9 +213,13 @@ def test_exception_a_body_covering_only_part_of_its_area(demo):
         service=service,
         areas=[Area.objects.get(gss="E09000024")],  # Merton only
     )
-    sutton = get({"q": "damp and mould in my housing association flat", "postcode": "SM1 1AA"}).json()
+    sutton = get(
+        {"q": "damp and mould in my housing association flat", "postcode": "SM1 1AA"}
+    ).json()
     assert sutton["body"] is None
-    merton = get({"q": "damp and mould in my housing association flat", "postcode": "SM4 5DX"}).json()
+    merton = get(
+        {"q": "damp and mould in my housing association flat", "postcode": "SM4 5DX"}
+    ).json()
     assert merton["body"]["name"] == "Clarion Housing Association"
 
 
@@ -238,7 +249,10 @@ def test_exception_a_preferred_body_where_two_claim_a_service(demo):
     )
     assert data["action"] == {"kind": "link", "url": "https://tfl.gov.uk/"}
     # Outside the red route, the borough as before.
-    assert get({"q": "pothole", "postcode": "SM4 5DX"}).json()["body"]["name"] == "London Borough of Merton"
+    assert (
+        get({"q": "pothole", "postcode": "SM4 5DX"}).json()["body"]["name"]
+        == "London Borough of Merton"
+    )
 
 
 def test_platform_provision_only_for_partners(db, org_outside):
@@ -259,5 +273,11 @@ def test_platform_provision_only_for_partners(db, org_outside):
 def test_documented_in_the_openapi_schema(db):
     schema = Client().get("/api/schema/", {"format": "json"}).json()
     operation = schema["paths"]["/api/v1/route"]["get"]
-    assert {p["name"] for p in operation["parameters"]} >= {"q", "postcode", "lat", "lon", "service"}
+    assert {p["name"] for p in operation["parameters"]} >= {
+        "q",
+        "postcode",
+        "lat",
+        "lon",
+        "service",
+    }
     assert set(operation["responses"]) == {"200", "400", "404"}
