@@ -125,3 +125,14 @@ def test_the_api_names_the_right_body_for_a_sample_of_postcodes(sample_rows, set
             if (data["service"]["code"], data["body"]["name"]) != (code, expected):
                 wrong.append((row["pcds"], phrase, data["service"]["code"], data["body"]["name"]))
     assert wrong == []
+
+
+def test_places_carry_the_same_areas_as_the_geo_lookup_less_wards():
+    from joinedup.geo.models import WARD_AREA_TYPES
+    from joinedup.geo.selectors import postcode_areas
+
+    postcodes = list(Postcode.objects.exclude(point=None).order_by("postcode")[::40])
+    places = places_from_postcodes(postcodes)
+    for postcode in postcodes:
+        expected = {a.gss for a in postcode_areas(postcode) if a.type not in WARD_AREA_TYPES}
+        assert {a.gss for a in places[postcode.postcode].areas} == expected, postcode
