@@ -3,7 +3,10 @@ SHELL := /bin/bash
 PORT ?= 8000
 WORKERS ?= 2
 PY := .venv/bin/python
-export DJANGO_SETTINGS_MODULE ?= config.settings.base
+# A local run is a production-mode run (DEBUG off) over plain HTTP on 127.0.0.1, with a
+# secret key made once and kept in var/ (outside git).
+LOCAL_ENV = SECRET_KEY="$$(cat var/secret_key)" DEBUG=0 SECURE_SSL_REDIRECT=0 \
+	SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 SECURE_HSTS_PRELOAD=0
 
 .DEFAULT_GOAL := help
 
@@ -17,24 +20,26 @@ install: ## Install system packages, the Python virtualenv and front-end assets 
 
 .PHONY: setup
 setup: install ## Create the database, import the bundled real data and the demo partnership
-	@DEBUG=$${DEBUG:-1} $(PY) manage.py migrate -v0
-	@DEBUG=$${DEBUG:-1} $(PY) manage.py geo_load_bundled
-	@DEBUG=$${DEBUG:-1} $(PY) manage.py catalogue_load
-	@DEBUG=$${DEBUG:-1} $(PY) manage.py demo_load
-	@DEBUG=$${DEBUG:-1} $(PY) manage.py catalogue_load_demo
-	@DEBUG=$${DEBUG:-1} $(PY) manage.py collectstatic --noinput -v0
+	@test -s var/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	@chmod 600 var/secret_key
+	@$(LOCAL_ENV) $(PY) manage.py migrate -v0
+	@$(LOCAL_ENV) $(PY) manage.py geo_load_bundled
+	@$(LOCAL_ENV) $(PY) manage.py catalogue_load
+	@$(LOCAL_ENV) $(PY) manage.py demo_load
+	@$(LOCAL_ENV) $(PY) manage.py catalogue_load_demo
+	@$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput -v0
 
 .PHONY: run
 run: setup ## Set everything up and serve the platform at http://127.0.0.1:$(PORT) with gunicorn
 	@echo
 	@echo "joinedup is running at http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
 	@echo "Sign in at http://127.0.0.1:$(PORT)/sign-in/ with a demo login above."
-	@DEBUG=$${DEBUG:-1} SECURE_SSL_REDIRECT=0 $(PY) -m gunicorn config.wsgi:application \
+	@$(LOCAL_ENV) $(PY) -m gunicorn config.wsgi:application \
 		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
 
 .PHONY: test
 test: install ## Run the whole test suite (PostGIS if DATABASE_URL points at PostgreSQL, else SpatiaLite)
-	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	@DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests were collected" >&2; fi; exit $$status
 
 .PHONY: lint

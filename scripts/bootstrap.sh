@@ -56,7 +56,6 @@ if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp"; then
   say "Installing Python packages from requirements.lock"
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -r requirements.lock
-  .venv/bin/python -m pip install -q --no-deps -e .
   cp requirements.lock "$stamp"
 fi
 
