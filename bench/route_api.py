@@ -107,7 +107,7 @@ def wait_for(url: str, timeout: float = 60) -> None:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, OSError):
             time.sleep(0.3)
     raise SystemExit(f"server did not answer {url}")
 
