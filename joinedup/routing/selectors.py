@@ -1,4 +1,4 @@
-"""Resolving the body: (service, place) → the organisation that handles it, why, and
+"""Reads of the front door. Resolving the body: (service, place) → the organisation that handles it, why, and
 the next step. Public reference data, so these take no actor.
 
 The rule (issue 3; GOV.UK local-links-manager's tier fallback combined with MapIt-style
@@ -14,17 +14,30 @@ import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from joinedup.catalogue.flows import flow_url
 from joinedup.catalogue.index import ProvisionInfo, ServiceInfo
 from joinedup.catalogue.models import LOWER_TIER_KINDS, ProvisionMode, Tier
-from joinedup.catalogue.selectors import provisions_for
+from joinedup.catalogue.selectors import ServiceMatch, need_match, provisions_for, service_get
 from joinedup.core.models import OrganisationKind
+from joinedup.geo.models import Area
 from joinedup.routing.index import Body, OrganisationIndex, get_organisations
-from joinedup.routing.places import Candidate, Place
+from joinedup.routing.places import (
+    Candidate,
+    Place,
+    PlaceError,
+    PlaceNotFound,
+    partial_postcode,
+    place_from_area,
+    place_from_point,
+    place_from_postcode,
+    places_for_partial,
+)
 
 FIND_COUNCIL_URL = "https://www.gov.uk/find-local-council"
 # The order councils are tried in, lowest tier first.
@@ -214,8 +227,6 @@ def _reason(
 
 
 def _format_date(day) -> str:
-    from django.utils.formats import date_format
-
     return date_format(day, "j F Y") if day else ""
 
 
@@ -298,7 +309,6 @@ def routes_for_candidates(
 def map_areas_for(*, candidates) -> list[dict]:
     """Council boundaries to draw on the map page, as GeoJSON features: the councils a
     partial postcode reaches, or else the partners' councils."""
-    from joinedup.geo.models import Area
 
     if candidates:
         gss = [c.council_gss for c, _route in candidates]
@@ -319,3 +329,120 @@ def map_areas_for(*, candidates) -> list[dict]:
             }
         )
     return features
+
+
+class NoServiceMatched(Http404):
+    """Nothing in the catalogue matches what the resident typed."""
+
+
+@dataclass(frozen=True)
+class FrontDoorAnswer:
+    route: Route
+    confidence: float
+    alternatives: list[ServiceMatch]
+
+
+def needs_for(*, text: str | None, service_code: str | None) -> list[ServiceMatch]:
+    """The ranked services for a request: the one named, or those matching the text."""
+    if service_code:
+        return [ServiceMatch(service=service_get(code=service_code), confidence=1.0)]
+    matches = need_match(text=text or "", limit=5)
+    if not matches:
+        raise NoServiceMatched(
+            _("We could not find a service matching “%(text)s”. Try describing it in other words.")
+            % {"text": (text or "")[:100]}
+        )
+    return matches
+
+
+def front_door_answer(
+    *, text: str | None, service_code: str | None, place: Place
+) -> FrontDoorAnswer:
+    matches = needs_for(text=text, service_code=service_code)
+    best = matches[0]
+    return FrontDoorAnswer(
+        route=route_resolve(service=best.service, place=place),
+        confidence=best.confidence,
+        alternatives=matches[1:],
+    )
+
+
+# --- The front door's question, for the API and the pages ---------------------------
+
+
+@dataclass(frozen=True)
+class PageDecision:
+    """What the front door page shows next: the answer, a choice of services (need
+    unclear), a choice of places (postcode straddles councils), or the start page
+    again with an error for one field."""
+
+    kind: str  # "results", "choose_service", "choose_place" or "error"
+    answer: FrontDoorAnswer | None = None
+    matches: tuple[ServiceMatch, ...] = ()
+    candidates: tuple = ()
+    field: str = ""
+    message: str = ""
+
+
+def front_door_page(
+    *,
+    need: str,
+    service_code: str,
+    where: str,
+    lat: float | None,
+    lon: float | None,
+    area: str,
+) -> PageDecision:
+    try:
+        matches = needs_for(text=need, service_code=service_code or None)
+    except NoServiceMatched as exc:
+        return PageDecision(kind="error", field="need", message=str(exc))
+    except Http404:
+        return PageDecision(
+            kind="error", field="need", message=_("Choose a service from the list.")
+        )
+    if not service_code and not matches[0].confident and len(matches) > 1:
+        return PageDecision(kind="choose_service", matches=tuple(matches[:4]))
+    best = matches[0]
+    try:
+        if lat is not None and lon is not None:
+            place = place_from_point(lat=lat, lon=lon)
+        elif area:
+            place = place_from_area(area)
+        elif where.strip():
+            prefix = partial_postcode(where)
+            if prefix is not None:
+                candidates = places_for_partial(prefix)
+                if not candidates:
+                    raise PlaceNotFound(
+                        _("We cannot find any postcodes starting %(prefix)s.")
+                        % {"prefix": prefix.strip()}
+                    )
+                routes = routes_for_candidates(service=best.service, candidates=candidates)
+                bodies = {r.body.id if r.body else None for _c, r in routes}
+                if len(bodies) > 1:
+                    return PageDecision(
+                        kind="choose_place", matches=tuple(matches), candidates=tuple(routes)
+                    )
+                place = candidates[0].place
+            else:
+                place = place_from_postcode(where)
+        else:
+            return PageDecision(
+                kind="error",
+                field="where",
+                message=_("Enter a postcode, or use the map to show where."),
+            )
+    except PlaceError as exc:
+        return PageDecision(kind="error", field="where", message=str(exc))
+    except PlaceNotFound as exc:
+        return PageDecision(kind="error", field="where", message=str(exc))
+    return PageDecision(
+        kind="results",
+        answer=FrontDoorAnswer(
+            route=route_resolve(service=best.service, place=place),
+            confidence=best.confidence,
+            alternatives=matches[1:],
+        ),
+        matches=tuple(matches),
+    )

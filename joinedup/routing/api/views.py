@@ -21,7 +21,7 @@ from joinedup.routing.places import (
     place_from_point,
     place_from_postcode,
 )
-from joinedup.routing.services import front_door_answer
+from joinedup.routing.selectors import front_door_answer
 
 
 class _ServiceSerializer(serializers.Serializer):
