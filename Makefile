@@ -24,9 +24,11 @@ setup: install ## Create the database, import the bundled real data and the demo
 	@chmod 600 var/secret_key
 	@$(LOCAL_ENV) $(PY) manage.py migrate -v0
 	@$(LOCAL_ENV) $(PY) manage.py geo_load_bundled
+	@$(LOCAL_ENV) $(PY) manage.py catalogue_load
 	@$(LOCAL_ENV) $(PY) manage.py demo_load
 	@$(LOCAL_ENV) $(PY) manage.py govuk_pay_sandbox_setup
 	@$(LOCAL_ENV) $(PY) manage.py council_tax_demo_load
+	@$(LOCAL_ENV) $(PY) manage.py catalogue_load_demo
 	@$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput -v0
 
 .PHONY: run
@@ -81,6 +83,10 @@ messages: install ## Extract and compile English/Welsh translations
 .PHONY: bench
 bench: install ## Run the benchmarks under bench/ and print the figures
 	$(PY) bench/run_all.py
+
+.PHONY: accuracy
+accuracy: install ## Print need-matching top-1/top-3 accuracy on the labelled resident phrasings
+	DEBUG=1 $(PY) manage.py catalogue_evaluate
 
 .PHONY: clean
 clean: ## Remove the local database and collected static files (keeps .venv)

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "joinedup.integrations.govuk_pay.sandbox",
     "joinedup.payments",
     "joinedup.council_tax",
+    "joinedup.catalogue",
+    "joinedup.routing",
 ]
 
 MIDDLEWARE = [
