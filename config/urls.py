@@ -3,11 +3,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 urlpatterns = [
+    # The MapIt lookups are the busiest path: tried first, they skip a failed match (an
+    # exception) in each "" include below (docs/benchmarks.md).
+    path("mapit/", include("joinedup.geo.api.urls")),
     # The front door is the home page; core's own "" placeholder stays behind it.
     path("", include("joinedup.routing.urls")),
     path("", include("joinedup.core.urls")),
     path("api/v1/", include("joinedup.routing.api.urls")),
-    path("mapit/", include("joinedup.geo.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
