@@ -34,7 +34,7 @@ REGISTER_MEMBERS = [
     ("E07000208", PartnershipRole.MEMBER),  # Epsom and Ewell
     ("E10000030", PartnershipRole.MEMBER),  # Surrey County Council
     ("E23000001", PartnershipRole.MEMBER),  # Metropolitan Police
-    ("E23000031", PartnershipRole.MEMBER),  # Surrey Police
+    ("E23000031", PartnershipRole.MEMBER),  # Surrey Police (register name: "Surrey")
     ("E54000031", PartnershipRole.MEMBER),  # NHS South West London ICB
     ("E06000065", PartnershipRole.ASSOCIATE),  # North Yorkshire Council (successor of Harrogate)
 ]
@@ -72,6 +72,9 @@ EXTRA_BODIES = [
         {"gss__in": ["E09000024", "E09000029"]},
     ),
 ]
+
+# The police register names force *areas* ("Surrey"); a partner is shown by its own name.
+DISPLAY_NAMES = {"E23000031": "Surrey Police"}
 
 # Demo people: username → (organisation slug or GSS, role).
 DEMO_PEOPLE = {
@@ -128,6 +131,9 @@ def demo_load(*, credentials_file: Path) -> DemoResult:
         if member is None:
             result.missing.append(code)
             continue
+        if code in DISPLAY_NAMES and member.name != DISPLAY_NAMES[code]:
+            member.name = DISPLAY_NAMES[code]
+            member.save(update_fields=["name", "updated_at"])
         PartnershipMember.objects.update_or_create(
             partnership=partnership,
             organisation=member,

@@ -271,9 +271,10 @@ def import_coded_bodies(
                 )
                 result.created += 1
             else:
-                org.name = name
+                # The register names the force's area ("Surrey"); a name set since
+                # ("Surrey Police") is kept.
                 org.kind = kind
-                org.save(update_fields=["name", "kind", "updated_at"])
+                org.save(update_fields=["kind", "updated_at"])
                 result.updated += 1
             org.areas.add(area)
         audit_record(

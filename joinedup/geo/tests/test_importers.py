@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 
 def _topojson(path: Path, *, bowtie: bool = False) -> Path:
     # One square area (or a self-crossing "bow tie") in TopoJSON, quantised 0..100 over 1°.
-    arc = [[0, 0], [100, 0], [0, 100], [100, 100], [0, 0]] if bowtie else [[0, 0], [100, 0], [100, 100], [0, 100], [0, 0]]
+    arc = (
+        [[0, 0], [100, 0], [0, 100], [100, 100], [0, 0]]
+        if bowtie
+        else [[0, 0], [100, 0], [100, 100], [0, 100], [0, 0]]
+    )
     topo = {
         "type": "Topology",
         "transform": {"scale": [0.01, 0.01], "translate": [-1.0, 52.0]},
@@ -21,11 +25,20 @@ def _topojson(path: Path, *, bowtie: bool = False) -> Path:
             "testareas": {
                 "type": "GeometryCollection",
                 "geometries": [
-                    {"type": "Polygon", "arcs": [[0]], "properties": {"code": "E07999991", "label": "Testshire Vale"}}
+                    {
+                        "type": "Polygon",
+                        "arcs": [[0]],
+                        "properties": {"code": "E07999991", "label": "Testshire Vale"},
+                    }
                 ],
             }
         },
-        "arcs": [[[x, y] if i == 0 else [x - arc[i - 1][0], y - arc[i - 1][1]] for i, (x, y) in enumerate(arc)]],
+        "arcs": [
+            [
+                [x, y] if i == 0 else [x - arc[i - 1][0], y - arc[i - 1][1]]
+                for i, (x, y) in enumerate(arc)
+            ]
+        ],
     }
     path.write_text(json.dumps(topo))
     return path
@@ -33,14 +46,18 @@ def _topojson(path: Path, *, bowtie: bool = False) -> Path:
 
 def test_topojson_import_with_field_options_and_rerun(tmp_path, capsys):
     path = _topojson(tmp_path / "areas.topojson")
-    call_command("geo_import_boundaries", str(path), "--code-field", "code", "--name-field", "label")
+    call_command(
+        "geo_import_boundaries", str(path), "--code-field", "code", "--name-field", "label"
+    )
     area = Area.objects.get(gss="E07999991")
     assert (area.name, area.type, area.country) == ("Testshire Vale", "DIS", "E")
     assert area.geometry.extent == pytest.approx((-1.0, 52.0, 0.0, 53.0))
     parts = AreaPart.objects.filter(area=area).count()
     assert parts >= 1
 
-    call_command("geo_import_boundaries", str(path), "--code-field", "code", "--name-field", "label")
+    call_command(
+        "geo_import_boundaries", str(path), "--code-field", "code", "--name-field", "label"
+    )
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1].startswith("areas.topojson: 0 areas created, 1 updated")
     assert Area.objects.filter(gss="E07999991").count() == 1
@@ -49,7 +66,9 @@ def test_topojson_import_with_field_options_and_rerun(tmp_path, capsys):
 
 def test_invalid_polygon_is_repaired(tmp_path, capsys):
     path = _topojson(tmp_path / "bowtie.topojson", bowtie=True)
-    call_command("geo_import_boundaries", str(path), "--code-field", "code", "--name-field", "label")
+    call_command(
+        "geo_import_boundaries", str(path), "--code-field", "code", "--name-field", "label"
+    )
     area = Area.objects.get(gss="E07999991")
     assert area.geometry.valid
     assert area.geometry.area == pytest.approx(0.5)  # the two triangles of the bow tie
@@ -62,7 +81,11 @@ def test_invalid_polygon_is_repaired(tmp_path, capsys):
         (None, [], "no such file"),
         ("this is not json", [], "not a vector file GDAL can read"),
         ("topo", ["--code-field", "nope"], "no field 'nope'"),
-        ("topo", ["--code-field", "code", "--name-field", "label", "--layer", "other"], "no layer 'other'"),
+        (
+            "topo",
+            ["--code-field", "code", "--name-field", "label", "--layer", "other"],
+            "no layer 'other'",
+        ),
     ],
 )
 def test_bad_boundary_files_give_one_line_errors(tmp_path, content, args, message):
@@ -83,11 +106,15 @@ def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 
 
 def test_postcode_import_is_idempotent_and_updates(tmp_path):
-    path = _write_csv(tmp_path / "p.csv", NSPL_HEADER, [nspl_row("ZZ1 1AA", laua="E09000029", ward="E05000564")])
+    path = _write_csv(
+        tmp_path / "p.csv", NSPL_HEADER, [nspl_row("ZZ1 1AA", laua="E09000029", ward="E05000564")]
+    )
     call_command("geo_import_postcodes", str(path), stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("geo_import_postcodes", str(path), stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Postcode.objects.filter(postcode="ZZ1 1AA").count() == 1
-    path = _write_csv(tmp_path / "p.csv", NSPL_HEADER, [nspl_row("ZZ1 1AA", laua="E09000024", doterm="202201")])
+    path = _write_csv(
+        tmp_path / "p.csv", NSPL_HEADER, [nspl_row("ZZ1 1AA", laua="E09000024", doterm="202201")]
+    )
     call_command("geo_import_postcodes", str(path), stdout=open("/dev/null", "w"))  # noqa: SIM115
     row = Postcode.objects.get(postcode="ZZ1 1AA")
     assert (row.council, row.terminated, row.is_live) == ("E09000024", "202201", False)
@@ -96,14 +123,18 @@ def test_postcode_import_is_idempotent_and_updates(tmp_path):
 
 def test_postcode_import_reads_the_onspd_layout(tmp_path):
     header = [{"laua": "oslaua", "ward": "osward", "stp": "icb"}.get(h, h) for h in NSPL_HEADER]
-    path = _write_csv(tmp_path / "onspd.csv", header, [nspl_row("ZZ9 9ZZ", laua="E07000211", ward="E05007342")])
+    path = _write_csv(
+        tmp_path / "onspd.csv", header, [nspl_row("ZZ9 9ZZ", laua="E07000211", ward="E05007342")]
+    )
     call_command("geo_import_postcodes", str(path), stdout=open("/dev/null", "w"))  # noqa: SIM115
     row = Postcode.objects.get(postcode="ZZ9 9ZZ")
     assert (row.council, row.ward) == ("E07000211", "E05007342")
 
 
 def test_postcode_without_grid_reference_has_no_point(tmp_path):
-    path = _write_csv(tmp_path / "p.csv", NSPL_HEADER, [nspl_row("ZZ2 2AA", lat="99.999999", long="0.000000")])
+    path = _write_csv(
+        tmp_path / "p.csv", NSPL_HEADER, [nspl_row("ZZ2 2AA", lat="99.999999", long="0.000000")]
+    )
     call_command("geo_import_postcodes", str(path), stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Postcode.objects.get(postcode="ZZ2 2AA").point is None
 
@@ -112,8 +143,16 @@ def test_postcode_without_grid_reference_has_no_point(tmp_path):
     ("rows", "header", "message"),
     [
         ([], ["pcd", "something"], "not an NSPL/ONSPD file: no column for postcode"),
-        ([nspl_row("ZZ3 3AA"), nspl_row("ZZ3 3AB", lat="north")], None, "line 3: lat/long/usertype must be numbers"),
-        ([nspl_row("ZZ3 3AA"), ["ZZ3 3AB", "too", "short"]], None, "line 3: 3 fields where the header has 41"),
+        (
+            [nspl_row("ZZ3 3AA"), nspl_row("ZZ3 3AB", lat="north")],
+            None,
+            "line 3: lat/long/usertype must be numbers",
+        ),
+        (
+            [nspl_row("ZZ3 3AA"), ["ZZ3 3AB", "too", "short"]],
+            None,
+            "line 3: 3 fields where the header has 41",
+        ),
     ],
 )
 def test_bad_postcode_files_write_nothing(tmp_path, rows, header, message):

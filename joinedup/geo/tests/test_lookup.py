@@ -12,9 +12,20 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("sm11aa", "SM1 1AA"), (" SM1  1AA ", "SM1 1AA"), ("ec1a1bb", "EC1A 1BB"), ("W1A 0AX", "W1A 0AX"),
-     ("m11ae", "M1 1AE"), ("gir0aa", "GIR 0AA"), ("", None), ("SM1", None), ("12345", None),
-     ("SM1 1AAA", None), ("S M 1 1 A A", "SM1 1AA"), ("SM1-1AA", None)],
+    [
+        ("sm11aa", "SM1 1AA"),
+        (" SM1  1AA ", "SM1 1AA"),
+        ("ec1a1bb", "EC1A 1BB"),
+        ("W1A 0AX", "W1A 0AX"),
+        ("m11ae", "M1 1AE"),
+        ("gir0aa", "GIR 0AA"),
+        ("", None),
+        ("SM1", None),
+        ("12345", None),
+        ("SM1 1AAA", None),
+        ("S M 1 1 A A", "SM1 1AA"),
+        ("SM1-1AA", None),
+    ],
 )
 def test_normalise_postcode(text, expected):
     assert normalise_postcode(text) == expected
@@ -23,7 +34,7 @@ def test_normalise_postcode(text, expected):
 def test_memory_index_agrees_with_the_database():
     rng = random.Random(20261126)
     points = [p.point for p in Postcode.objects.live().exclude(point=None).order_by("postcode")]
-    sample = rng.sample(points, 300) + [type(points[0])(-30.0, 45.0, srid=4326)]
+    sample = [*rng.sample(points, 300), type(points[0])(-30.0, 45.0, srid=4326)]
     for point in sample:
         from_memory = sorted(int(k) for k in selectors.areas_at_point(lon=point.x, lat=point.y))
         from_database = selectors.area_ids_at_point_from_database(lon=point.x, lat=point.y)
