@@ -147,3 +147,16 @@ def assert_accessible(axe_checker):
         assert not violations, "\n".join(str(v) for v in violations)
 
     return check
+
+
+@pytest.fixture
+def dpo_a(org_a) -> User:
+    """A data-protection officer of org_a: an officer holding the DPO capability."""
+    from joinedup.core.models import Capability, MembershipCapability
+
+    user = _person("dpo_a", org_a, Role.OFFICER)
+    MembershipCapability.objects.create(
+        membership=user.memberships.get(),
+        capability=Capability.objects.get(code="crm.data_protection_officer"),
+    )
+    return user

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "joinedup.demo",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "joinedup.crm",
 ]
 
 MIDDLEWARE = [
