@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("joinedup.core.urls")),
     path("mapit/", include("joinedup.geo.api.urls")),
     path("api/internal/core/", include("joinedup.core.api.urls")),
+    path("staff/", include("joinedup.crm.urls")),
+    path("api/internal/crm/", include("joinedup.crm.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

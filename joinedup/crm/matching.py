@@ -18,8 +18,8 @@ SOUNDEX_CODES = {
     "r": "6",
 }
 # Weights of each kind of evidence, and the score from which a pair is suggested.
-NAME_WEIGHT, DOB_WEIGHT, POSTCODE_WEIGHT, EMAIL_WEIGHT = 0.4, 0.3, 0.15, 0.3
-SUGGEST_FROM = 0.55
+NAME_WEIGHT, DOB_WEIGHT, POSTCODE_WEIGHT, EMAIL_WEIGHT = 0.5, 0.3, 0.15, 0.3
+SUGGEST_FROM = 0.5
 
 
 def fold(text: str) -> str:

@@ -28,6 +28,7 @@ from joinedup.crm.models import (
     LawfulBasis,
     Person,
     PersonHolding,
+    PersonMerge,
     PrivacyNotice,
     RequestStatus,
 )
@@ -301,18 +302,32 @@ def agreement_get(*, actor, reference: str) -> DataSharingAgreement:
     return agreement
 
 
-def erasure_request_list(*, actor) -> QuerySet[ErasureRequest]:
-    """Open erasure requests about people the data-protection officer's organisation holds."""
+def _erasure_requests(actor) -> QuerySet[ErasureRequest]:
     dpo_orgs = organisation_ids_with_capability(actor, DPO_CAPABILITY)
     if not dpo_orgs:
         raise Http404("Not found")
     held = PersonHolding.objects.filter(organisation_id__in=dpo_orgs).values("person_id")
     return (
         ErasureRequest.objects.filter(
-            Q(person_id__in=held) | Q(person__merged_people__in=held), status=RequestStatus.OPEN
+            Q(person_id__in=held)
+            | Q(person__merged_into__in=held)
+            | Q(person__merged_people__in=held)
         )
         .distinct()
         .select_related("person")
+    )
+
+
+def erasure_request_list(*, actor) -> QuerySet[ErasureRequest]:
+    """Open erasure requests about people the data-protection officer's organisation holds."""
+    return _erasure_requests(actor).filter(status=RequestStatus.OPEN)
+
+
+def person_merges(*, actor, person: Person) -> QuerySet[PersonMerge]:
+    """Merges into this person that can still be undone."""
+    person_get(actor=actor, public_id=person.public_id)
+    return PersonMerge.objects.filter(survivor=person, unmerged_at__isnull=True).select_related(
+        "duplicate"
     )
 
 
@@ -321,3 +336,27 @@ def privacy_notice_list() -> QuerySet[PrivacyNotice]:
     return PrivacyNotice.objects.select_related("organisation").order_by(
         "organisation__name", "-published_on"
     )
+
+
+def person_search(*, actor, query: str) -> list[Person]:
+    """A search of the people the actor may see; the names shown are personal data, so
+    the search is audited with the people it found."""
+    people = list(person_list(actor=actor, query=query)[:50])
+    from joinedup.core.audit import audit_record
+
+    audit_record(
+        actor=actor,
+        action="personal_data.search",
+        object_type="crm.search",
+        object_id="",
+        organisation=Organisation.objects.filter(pk=_reader_organisation_id(actor) or 0).first(),
+        after={"query": query, "people": [p.pk for p in people]},
+    )
+    return people
+
+
+def erasure_request_get(*, actor, request_id: int) -> ErasureRequest:
+    request = _erasure_requests(actor).filter(pk=request_id).first()
+    if request is None:
+        raise Http404("No such request")
+    return request
