@@ -71,8 +71,20 @@ class HasTokenScope(permissions.BasePermission):
         return needed <= set(token.scopes)
 
 
+class IsOrganisationMember(permissions.BasePermission):
+    """Internal APIs are for people and systems acting for an organisation; a signed-in
+    resident gets 403."""
+
+    message = "Only organisations' officers and systems may use this API."
+
+    def has_permission(self, request, view) -> bool:
+        from joinedup.core.permissions import organisation_ids_for
+
+        return bool(organisation_ids_for(request.user))
+
+
 INTERNAL_API_AUTHENTICATION = [
     OrganisationTokenAuthentication,
     authentication.SessionAuthentication,
 ]
-INTERNAL_API_PERMISSIONS = [permissions.IsAuthenticated, HasTokenScope]
+INTERNAL_API_PERMISSIONS = [permissions.IsAuthenticated, IsOrganisationMember, HasTokenScope]
