@@ -186,7 +186,7 @@ ENDPOINTS = [
         "crm:agreement-list",
         {**OWN_ONLY, "partner_b": 200, "officer_b": 200},
         hidden=lambda ctx: ["DSA-MATRIX"],
-        conceal_from={s: ("officer_b",) for s in ("without_agreement", "with_agreement")},
+        conceal_from=dict.fromkeys(("without_agreement", "with_agreement"), ("officer_b",)),
     ),
     Endpoint(
         "crm:agreement-create",
