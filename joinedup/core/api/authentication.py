@@ -31,13 +31,13 @@ class OrganisationTokenAuthentication(authentication.BaseAuthentication):
         if keyword != KEYWORD:
             return None
         raw = raw.strip()
-        parts = raw.split("_")
-        if len(parts) != 3 or parts[0] != "jdu" or not parts[1] or not parts[2]:
+        # jdu_<hex prefix>_<secret>; the secret is URL-safe base64 and may contain "_".
+        mark, _, rest = raw.partition("_")
+        prefix, _, secret = rest.partition("_")
+        if mark != "jdu" or not prefix or not secret:
             raise exceptions.AuthenticationFailed("Invalid token.")
         token = (
-            ApiToken.objects.select_related("account", "organisation")
-            .filter(prefix=parts[1])
-            .first()
+            ApiToken.objects.select_related("account", "organisation").filter(prefix=prefix).first()
         )
         digest = hashlib.sha256(raw.encode()).hexdigest()
         # Compare even when no row matched, so timing does not tell a prefix exists.

@@ -203,6 +203,17 @@ def test_api_token_is_stored_hashed_and_authenticates(admin_a, org_a):
     assert Membership.objects.get(user=token.account).role == Role.VIEWER
 
 
+def test_secrets_containing_underscores_authenticate(admin_a, org_a, monkeypatch):
+    import secrets as secrets_module
+
+    monkeypatch.setattr(secrets_module, "token_urlsafe", lambda n: "a_b_c" + "x" * 40)
+    _, raw = services.api_token_create(
+        actor=admin_a, organisation=org_a, name="Underscores", scopes=["crm:read"]
+    )
+    assert raw.count("_") == 4
+    assert Client().get(reverse("core-api:caller"), **_bearer(raw)).status_code == 200
+
+
 def test_revoked_expired_and_forged_tokens_are_refused(admin_a, org_a):
     token, raw = services.api_token_create(
         actor=admin_a, organisation=org_a, name="Old system", scopes=["crm:read"]
