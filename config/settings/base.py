@@ -192,6 +192,12 @@ JOINEDUP_LOCKOUT_WINDOW_SECONDS = int(os.environ.get("JOINEDUP_LOCKOUT_WINDOW_SE
 JOINEDUP_STAFF_PATH_PREFIXES = ["/staff/", "/api/internal/", "/admin/"]
 JOINEDUP_API_PATH_PREFIXES = ["/api/"]
 OTP_TOTP_ISSUER = "joinedup"
+# Links on the officers' home page: (label, URL name); apps add theirs here.
+JOINEDUP_STAFF_LINKS = [
+    ("People", "crm:person-list"),
+    ("Data-sharing agreements", "crm:agreement-list"),
+    ("Erasure requests", "crm:erasure-request-list"),
+]
 # Scopes an internal API token may carry; apps add theirs here.
 JOINEDUP_API_SCOPES = ["crm:read", "crm:write"]
 # Every response's Content-Security-Policy; {nonce} is filled per response.

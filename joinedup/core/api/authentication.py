@@ -14,6 +14,7 @@ import hmac
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from joinedup.core.models import ApiToken
@@ -88,3 +89,17 @@ INTERNAL_API_AUTHENTICATION = [
     authentication.SessionAuthentication,
 ]
 INTERNAL_API_PERMISSIONS = [permissions.IsAuthenticated, IsOrganisationMember, HasTokenScope]
+
+
+class OrganisationTokenScheme(OpenApiAuthenticationExtension):
+    """Documents organisation tokens in the OpenAPI schema as HTTP bearer tokens."""
+
+    target_class = OrganisationTokenAuthentication
+    name = "organisationToken"
+
+    def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An organisation's API token: jdu_<prefix>_<secret>",
+        }
