@@ -3,7 +3,6 @@ SHELL := /bin/bash
 PORT ?= 8000
 WORKERS ?= 2
 PY := .venv/bin/python
-export DJANGO_SETTINGS_MODULE ?= config.settings.base
 # A local run is a production-mode run (DEBUG off) over plain HTTP on 127.0.0.1, with a
 # secret key made once and kept in var/ (outside git).
 LOCAL_ENV = SECRET_KEY="$$(cat var/secret_key)" DEBUG=0 SECURE_SSL_REDIRECT=0 \
@@ -38,7 +37,7 @@ run: setup ## Set everything up and serve the platform at http://127.0.0.1:$(POR
 
 .PHONY: test
 test: install ## Run the whole test suite (PostGIS if DATABASE_URL points at PostgreSQL, else SpatiaLite)
-	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	@DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests were collected" >&2; fi; exit $$status
 
 .PHONY: lint

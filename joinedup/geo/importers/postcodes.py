@@ -141,6 +141,8 @@ def _copy_text(value) -> str:
 def _load_postgres(rows: Iterator[tuple]) -> int:
     count = 0
     with connection.cursor() as cursor:
+        # Two imports in one transaction (a test, or a caller's atomic block) reuse the table.
+        cursor.execute("DROP TABLE IF EXISTS postcode_stage")
         cursor.execute(_PG_STAGE)
         while True:
             buffer = []
