@@ -3,7 +3,6 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin
 
 from joinedup.core.forms import SignInForm
-
 from joinedup.core.models import (
     AuditEvent,
     Membership,
