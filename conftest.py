@@ -31,6 +31,7 @@ from joinedup.core.models import (
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("geo_load_bundled", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("catalogue_load", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 @pytest.fixture(autouse=True)
@@ -160,3 +161,26 @@ def dpo_a(org_a) -> User:
         capability=Capability.objects.get(code="crm.data_protection_officer"),
     )
     return user
+
+
+# --- GOV.UK Pay sandbox ---------------------------------------------------------------
+PAY_SANDBOX_KEY = "api_test_" + "0" * 48
+PAY_SANDBOX_WEBHOOK_SECRET = "webhook_test_" + "1" * 48
+
+
+@pytest.fixture
+def pay_sandbox(db, settings):
+    """The built-in GOV.UK Pay sandbox with one account, and the platform pointed at it
+    in-process (no network). Its webhooks go to the platform's webhook URL."""
+    from joinedup.integrations.govuk_pay.sandbox.services import sandbox_account_create
+
+    account, _ = sandbox_account_create(
+        name="test platform",
+        webhook_url="/payments/webhooks/govuk-pay/",
+        api_key=PAY_SANDBOX_KEY,
+        webhook_signing_secret=PAY_SANDBOX_WEBHOOK_SECRET,
+    )
+    settings.GOVUK_PAY_BASE_URL = ""
+    settings.GOVUK_PAY_API_KEY = PAY_SANDBOX_KEY
+    settings.GOVUK_PAY_WEBHOOK_SECRET = PAY_SANDBOX_WEBHOOK_SECRET
+    return account

@@ -3,7 +3,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 urlpatterns = [
+    # The front door is the home page; core's own "" placeholder stays behind it.
+    path("", include("joinedup.routing.urls")),
     path("", include("joinedup.core.urls")),
+    path("api/v1/", include("joinedup.routing.api.urls")),
     path("mapit/", include("joinedup.geo.api.urls")),
     path("api/internal/core/", include("joinedup.core.api.urls")),
     path("staff/", include("joinedup.crm.urls")),
@@ -12,6 +15,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("joinedup.integrations.govuk_notify.urls")),
+    path("sandbox-pay/", include("joinedup.integrations.govuk_pay.sandbox.urls")),
+    path("", include("joinedup.payments.urls")),
+    path("", include("joinedup.council_tax.urls")),
 ]
 
 handler400 = "joinedup.core.views.bad_request"
