@@ -205,14 +205,22 @@ JOINEDUP_STAFF_LINKS = [
     ("People", "crm:person-list"),
     ("Data-sharing agreements", "crm:agreement-list"),
     ("Erasure requests", "crm:erasure-request-list"),
+    ("Council tax accounts", "council_tax:staff-search"),
+    ("Messages sent", "govuk_notify:outbox"),
 ]
 # Scopes an internal API token may carry; apps add theirs here.
 JOINEDUP_API_SCOPES = ["crm:read", "crm:write"]
+# Where a form may lead: ourselves, and GOV.UK Pay's payment pages, to which the pay form
+# redirects (browsers apply form-action to the redirect too).
+JOINEDUP_CSP_FORM_ACTION = env_list(
+    "JOINEDUP_CSP_FORM_ACTION", "'self',https://card.payments.service.gov.uk"
+)
 # Every response's Content-Security-Policy; {nonce} is filled per response.
 JOINEDUP_CSP = (
     "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    f"base-uri 'self'; form-action {' '.join(JOINEDUP_CSP_FORM_ACTION)}; "
+    "frame-ancestors 'none'"
 )
 
 # --- Residents' accounts -------------------------------------------------------------
