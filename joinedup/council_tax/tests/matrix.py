@@ -40,7 +40,9 @@ ENDPOINTS = [
         {**READERS_OF_A, "resident": 200, "partner_b": 200, "officer_b": 200},
         data=lambda ctx: {"q": ctx["ct_account"].reference},
         hidden=lambda ctx: [ctx["ct_account"].property.address_line_1],
-        conceal_from=dict.fromkeys(("without_agreement", "with_agreement"), ("resident", "partner_b", "officer_b")),
+        conceal_from=dict.fromkeys(
+            ("without_agreement", "with_agreement"), ("resident", "partner_b", "officer_b")
+        ),
     ),
     Endpoint(
         "council_tax:staff-account",
