@@ -119,8 +119,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.spatialite"
 if DATABASES["default"]["ENGINE"].endswith("spatialite"):
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Connections are kept like PostgreSQL's: opening one loads the SpatiaLite extension,
+    # which costs more than most requests.
+    # WAL lets readers go on while a writer commits; IMMEDIATE takes the write lock at the
+    # start of a transaction, so two writers queue instead of failing with "locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+    )
 # GDAL before 3.9 cannot be told to refuse network/file access in spatial references.
 # Boundary files are chosen by operators running import commands, never uploaded by users.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
