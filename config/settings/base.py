@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "joinedup.council_tax",
     "joinedup.catalogue",
     "joinedup.routing",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "joinedup.crm",
+    "joinedup.accounts",
 ]
 
 MIDDLEWARE = [
@@ -72,8 +76,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "joinedup.core.middleware.SessionExpiryMiddleware",
+    "joinedup.core.middleware.StaffMultiFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "joinedup.core.middleware.ContentSecurityPolicyMiddleware",
     "joinedup.core.middleware.AuditContextMiddleware",
 ]
 
@@ -91,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "joinedup.core.middleware.csp_nonce",
             ],
         },
     },
@@ -127,6 +136,15 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:staff-home"
 LOGOUT_REDIRECT_URL = "/"
+
+# Argon2id first (OWASP's first choice); the others only verify, and upgrade on sign-in,
+# hashes made before.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -174,6 +192,56 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+# A signed-in session ends after this long without a request (SESSION_COOKIE_AGE is the
+# absolute limit from sign-in).
+JOINEDUP_SESSION_IDLE_SECONDS = int(os.environ.get("JOINEDUP_SESSION_IDLE_SECONDS", "1800"))
+# Failed password sign-ins allowed per username within the window (and per address).
+JOINEDUP_LOCKOUT_FAILURES = int(os.environ.get("JOINEDUP_LOCKOUT_FAILURES", "5"))
+JOINEDUP_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("JOINEDUP_LOCKOUT_ADDRESS_FAILURES", "50"))
+JOINEDUP_LOCKOUT_WINDOW_SECONDS = int(os.environ.get("JOINEDUP_LOCKOUT_WINDOW_SECONDS", "900"))
+# Paths for officers only: a session must have passed multi-factor sign-in to use them.
+JOINEDUP_STAFF_PATH_PREFIXES = ["/staff/", "/api/internal/", "/admin/"]
+JOINEDUP_API_PATH_PREFIXES = ["/api/"]
+OTP_TOTP_ISSUER = "joinedup"
+# Links on the officers' home page: (label, URL name); apps add theirs here.
+JOINEDUP_STAFF_LINKS = [
+    ("People", "crm:person-list"),
+    ("Data-sharing agreements", "crm:agreement-list"),
+    ("Erasure requests", "crm:erasure-request-list"),
+    ("Council tax accounts", "council_tax:staff-search"),
+    ("Messages sent", "govuk_notify:outbox"),
+]
+# Scopes an internal API token may carry; apps add theirs here.
+JOINEDUP_API_SCOPES = ["crm:read", "crm:write"]
+# Where a form may lead: ourselves, and GOV.UK Pay's payment pages, to which the pay form
+# redirects (browsers apply form-action to the redirect too).
+JOINEDUP_CSP_FORM_ACTION = env_list(
+    "JOINEDUP_CSP_FORM_ACTION", "'self',https://card.payments.service.gov.uk"
+)
+# Every response's Content-Security-Policy; {nonce} is filled per response.
+JOINEDUP_CSP = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    f"base-uri 'self'; form-action {' '.join(JOINEDUP_CSP_FORM_ACTION)}; "
+    "frame-ancestors 'none'"
+)
+
+# --- Residents' accounts -------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "joinedup <no-reply@joinedup.invalid>")
+# GOV.UK One Login (OpenID Connect): off unless enabled and configured.
+GOVUK_ONE_LOGIN_ENABLED = env_bool("GOVUK_ONE_LOGIN_ENABLED", False)
+GOVUK_ONE_LOGIN_ISSUER = os.environ.get("GOVUK_ONE_LOGIN_ISSUER", "https://oidc.account.gov.uk/")
+GOVUK_ONE_LOGIN_CLIENT_ID = os.environ.get("GOVUK_ONE_LOGIN_CLIENT_ID", "")
+GOVUK_ONE_LOGIN_PRIVATE_KEY = os.environ.get("GOVUK_ONE_LOGIN_PRIVATE_KEY", "")
+if os.environ.get("GOVUK_ONE_LOGIN_PRIVATE_KEY_FILE"):
+    GOVUK_ONE_LOGIN_PRIVATE_KEY = Path(os.environ["GOVUK_ONE_LOGIN_PRIVATE_KEY_FILE"]).read_text()
+if GOVUK_ONE_LOGIN_ENABLED and not (GOVUK_ONE_LOGIN_CLIENT_ID and GOVUK_ONE_LOGIN_PRIVATE_KEY):
+    raise ImproperlyConfigured(
+        "GOVUK_ONE_LOGIN_ENABLED needs GOVUK_ONE_LOGIN_CLIENT_ID and a private key; see .env.example"
+    )
 
 # --- APIs -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
