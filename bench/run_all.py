@@ -154,14 +154,15 @@ def markdown(info: dict[str, str], results: dict, took_s: float, command: str) -
                         f"{f['p50_us'] / 1000:.2f}",
                         f"{f['p99_us'] / 1000:.2f}",
                         f"{f['cpu_us']:.0f}",
-                        f"{f['errors']}",
+                        f"{f['errors_all']}",
                         load_note(r["meter"]) if kind == "floor" else "",
                     ]
                 )
         parts += [
             "",
-            "**2. HTTP under gunicorn** (2 sync workers, wrk on the same machine; medians "
-            "over the quietest rounds)",
+            "**2. HTTP under gunicorn** (2 sync workers, wrk on the same machine; the "
+            "round with the median point/floor ratio among the quietest rounds; errors "
+            "counted over every round)",
             "",
             _md_table(
                 [
@@ -176,6 +177,13 @@ def markdown(info: dict[str, str], results: dict, took_s: float, command: str) -
                 ],
                 rows,
             ),
+            "",
+            "Point/floor ratio in each kept round: "
+            + "; ".join(
+                f"{name} " + ", ".join(f"{100 * x:.0f}%" for x in r["fractions"])
+                for name, r in results["http"].items()
+            )
+            + ".",
         ]
     if "import" in results:
         rows = []
