@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -93,8 +94,16 @@ def _md_table(headers: list[str], rows: list[list[str]]) -> str:
 
 def markdown(info: dict[str, str], results: dict, took_s: float, command: str) -> str:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    commit = subprocess.run(
+        ["git", "describe", "--always", "--dirty"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     parts = [
-        f"Measured {now} with `{command}` ({took_s / 60:.0f} min).",
+        f"Measured {now} at commit `{commit or 'unknown'}` with `{command}` "
+        f"({took_s / 60:.0f} min).",
         "",
         "**Machine**",
         "",

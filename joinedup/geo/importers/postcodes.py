@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -152,7 +153,7 @@ def _copy_blocks(rows: Iterator[tuple], size: int) -> Iterator[tuple[int, str]]:
         yield len(lines), "\n".join(lines) + "\n"
 
 
-def _read_ahead(items: Iterator[T]) -> Iterator[T]:
+def _read_ahead(items: Iterator[T]) -> Generator[T, None, None]:
     """The items of `items`, made in a background thread one ahead of the caller, so that
     parsing the file (Python, holding the GIL) overlaps with the database storing the
     previous batch (psycopg releases the GIL while it waits for the server). An error
@@ -203,13 +204,15 @@ def _load_postgres(rows: Iterator[tuple]) -> int:
         # Two imports in one transaction (a test, or a caller's atomic block) reuse the table.
         cursor.execute("DROP TABLE IF EXISTS postcode_stage")
         cursor.execute(_PG_STAGE)
-        # The next block is parsed and formatted while the server stores this one.
-        for size, text in _read_ahead(_copy_blocks(rows, BATCH)):
-            with cursor.cursor.copy("COPY postcode_stage FROM STDIN") as copy:
-                copy.write(text)
-            cursor.execute(_PG_UPSERT)
-            cursor.execute("TRUNCATE postcode_stage")
-            count += size
+        # The next block is parsed and formatted while the server stores this one;
+        # closing() stops the reader at once if the database fails.
+        with closing(_read_ahead(_copy_blocks(rows, BATCH))) as blocks:
+            for size, text in blocks:
+                with cursor.cursor.copy("COPY postcode_stage FROM STDIN") as copy:
+                    copy.write(text)
+                cursor.execute(_PG_UPSERT)
+                cursor.execute("TRUNCATE postcode_stage")
+                count += size
     return count
 
 
