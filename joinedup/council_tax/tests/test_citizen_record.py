@@ -243,3 +243,26 @@ def test_a_dpo_is_not_needed_to_see_it_but_is_to_export_it(linked, resident_pers
     )
     data = crm_services.subject_access_assemble(actor=officer_a, person=resident_person)
     assert [c["category"] for c in data["categories"]].count("council_tax") == 1
+
+
+def test_the_demo_resident_pays_sutton_and_sees_it_in_her_account(
+    db, frozen_today, pay_sandbox, org_a
+):
+    from joinedup.core.models import User
+    from joinedup.council_tax.demo import council_tax_demo_load
+
+    from .conftest import TODAY
+
+    user = User.objects.create_user("resident@demo.invalid", "resident@demo.invalid", "x")
+    rae = crm_services.person_for_account(
+        user=user, given_name="Rae", family_name="Sidhu", email="resident@demo.invalid"
+    )
+    lines = council_tax_demo_load(today=TODAY)
+    assert len(lines) == 13
+    account = Account.objects.get(property__address_line_1="24 Cheam Road")
+    assert account.organisation == org_a
+    assert account.liable_people.get().person == rae
+    assert council_tax_demo_load(today=TODAY)[-1].reference == account.reference  # once only
+    html = client_for(user).get(reverse("accounts:my-account")).content.decode()
+    assert f"{account.reference}: 24 Cheam Road, Sutton, SM1 1AA" in html
+    assert "Balance £0.00" not in html
