@@ -111,7 +111,7 @@ class LinkAccountForm(forms.Form):
 
     def __init__(self, *args, choices: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["liable_person"].choices = choices
+        self.fields["liable_person"].choices = choices  # type: ignore[attr-defined]
 
 
 class StaffLinkForm(forms.Form):
@@ -124,4 +124,4 @@ class StaffLinkForm(forms.Form):
 
     def __init__(self, *args, choices: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["liable_person"].choices = choices
+        self.fields["liable_person"].choices = choices  # type: ignore[attr-defined]

@@ -187,7 +187,7 @@ class CouncilTaxProvider:
             for pk, closed_on in Account.objects.filter(
                 closed_on__isnull=False, closed_on__lt=cutoff
             ).values_list("pk", "closed_on")
-            if _end_of_financial_year(closed_on) < cutoff
+            if closed_on is not None and _end_of_financial_year(closed_on) < cutoff
         ]
         return self._anonymise(
             LiablePerson.objects.filter(account_id__in=stale).exclude(full_name=ERASED)
