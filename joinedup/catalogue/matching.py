@@ -34,6 +34,7 @@ MUTATION_WEIGHT = 0.95
 FUZZY_WEIGHT = 0.75
 SYNONYM_WEIGHT = 0.7
 PHRASE_BONUS = 1.2
+PHRASE_PART = 0.8
 # Negations are stop words, but "not collected", "never came", "heb ei gasglu" report
 # that something expected did not happen: they add a little weight to the catalogue's
 # words for a missed service, without counting towards how much of the request a
@@ -74,8 +75,13 @@ class _Doc:
     weights: dict[str, float] = field(default_factory=dict)
     phrases: list[tuple[str, ...]] = field(default_factory=list)
 
-    def add(self, text: str, weight: float, phrase: bool) -> None:
+    def add(self, text: str, weight: float, phrase: bool, part: float = 1.0) -> None:
         found = terms(text, "any")
+        if phrase and len(set(found)) >= 2:
+            # A word that appears only inside a longer keyword ("number" of "number
+            # plates") says less on its own than a keyword by itself; the phrase bonus
+            # rewards the whole phrase.
+            weight *= part
         for term in found:
             if weight > self.weights.get(term, 0.0):
                 self.weights[term] = weight
@@ -93,7 +99,7 @@ class NeedMatcher:
             for topic in service.topics:
                 doc.add(topic, TOPIC_WEIGHT, phrase=False)
             for keyword in service.keywords:
-                doc.add(keyword, KEYWORD_WEIGHT, phrase=True)
+                doc.add(keyword, KEYWORD_WEIGHT, phrase=True, part=PHRASE_PART)
             self.docs[service.code] = doc
         df: dict[str, int] = defaultdict(int)
         for doc in self.docs.values():
@@ -143,6 +149,7 @@ class NeedMatcher:
     def expand(self, term: str) -> dict[str, float]:
         """Catalogue terms standing for `term`, with how much each counts."""
         direct: dict[str, float] = {}
+        fuzzy = False
         if term in self.idf:
             direct[term] = 1.0
         else:
@@ -161,11 +168,16 @@ class NeedMatcher:
                 direct.update(self._compound(term))
             if not direct:
                 found = self._fuzzy(term)
+                fuzzy = bool(found)
                 # A slip that could be any of several catalogue words ("past": pass,
                 # part, pest, post) says little about which one was meant.
                 for candidate in found:
                     direct[candidate] = FUZZY_WEIGHT / math.sqrt(len(found))
         expanded = dict(direct)
+        if fuzzy:
+            # A guessed correction is not expanded again through synonyms: a guess of
+            # a guess ("store" → "stole" → "theft") is noise.
+            return expanded
         for found_term, weight in direct.items():
             for synonym in self.synonyms.get(found_term, ()):
                 if synonym in self.idf:
