@@ -35,6 +35,9 @@ FUZZY_WEIGHT = 0.75
 SYNONYM_WEIGHT = 0.7
 PHRASE_BONUS = 1.2
 PHRASE_PART = 0.8
+# A word found directly in any field (a topic, or one word of a keyword phrase) fully
+# explains that word of the request, for the confidence.
+FULL_STRENGTH = KEYWORD_WEIGHT * PHRASE_PART
 # Negations are stop words, but "not collected", "never came", "heb ei gasglu" report
 # that something expected did not happen: they add a little weight to the catalogue's
 # words for a missed service, without counting towards how much of the request a
@@ -215,7 +218,7 @@ class NeedMatcher:
                 for code, field_weight in self.postings[term]:
                     score = weight * idf * field_weight
                     if score > best.get(code, (0.0, 0.0))[0]:
-                        best[code] = (score, weight * field_weight / NAME_WEIGHT)
+                        best[code] = (score, weight * field_weight / FULL_STRENGTH)
             for code, (score, strength) in best.items():
                 scores[code] += score
                 coverage[code] += weight_of_word * min(strength, 1.0)
