@@ -43,8 +43,28 @@ FULL_STRENGTH = KEYWORD_WEIGHT * PHRASE_PART
 # words for a missed service, without counting towards how much of the request a
 # service explains.
 NEGATIONS = frozenset(
-    "not no never didnt hasnt havent wasnt werent isnt wont doesnt dont cant aint"
-    " heb ddim dydy dyw nid na".split()
+    [
+        "not",
+        "no",
+        "never",
+        "didnt",
+        "hasnt",
+        "havent",
+        "wasnt",
+        "werent",
+        "isnt",
+        "wont",
+        "doesnt",
+        "dont",
+        "cant",
+        "aint",
+        "heb",
+        "ddim",
+        "dydy",
+        "dyw",
+        "nid",
+        "na",
+    ]
 )
 NEGATION_CUE = "~not"
 NEGATION_MEANS = ("missed",)
@@ -124,7 +144,10 @@ class NeedMatcher:
             for member in stems:
                 self.synonyms[member] |= stems - {member}
         self.negation_means = {
-            t: NEGATION_WEIGHT for word in NEGATION_MEANS for t in terms(word, "any") if t in self.idf
+            t: NEGATION_WEIGHT
+            for word in NEGATION_MEANS
+            for t in terms(word, "any")
+            if t in self.idf
         }
         self._match = lru_cache(maxsize=20_000)(self._match_uncached)
 
