@@ -3,11 +3,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 urlpatterns = [
+    # The MapIt lookups are the busiest path: tried first, they skip a failed match (an
+    # exception) in each "" include below (docs/benchmarks.md).
+    path("mapit/", include("joinedup.geo.api.urls")),
     # The front door is the home page; core's own "" placeholder stays behind it.
     path("", include("joinedup.routing.urls")),
     path("", include("joinedup.core.urls")),
     path("api/v1/", include("joinedup.routing.api.urls")),
-    path("mapit/", include("joinedup.geo.api.urls")),
     path("api/internal/core/", include("joinedup.core.api.urls")),
     path("staff/", include("joinedup.crm.urls")),
     path("account/", include("joinedup.accounts.urls")),

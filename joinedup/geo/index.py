@@ -31,7 +31,9 @@ class AreaIndex:
     fingerprint: tuple
 
     def area_ids_at(self, lon: float, lat: float) -> list[int]:
-        hits = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
+        # Querying with an array of one point skips shapely's per-call scalar handling,
+        # which costs more than the tree search itself (docs/benchmarks.md).
+        _, hits = self.tree.query(shapely.points([(lon, lat)]), predicate="intersects")
         if len(hits) == 0:
             return []
         return list(dict.fromkeys(self.part_area_ids[hits].tolist()))

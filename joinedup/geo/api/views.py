@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from joinedup.core.api.negotiation import JSONOnlyNegotiation
 from joinedup.geo import selectors
 from joinedup.geo.api.serializers import (
     AreaGeoJSONSerializer,
@@ -32,6 +33,7 @@ TYPE_PARAM = OpenApiParameter(
 class PublicApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    content_negotiation_class = JSONOnlyNegotiation
 
 
 def _parse_types(raw: str | None) -> list[str] | None:

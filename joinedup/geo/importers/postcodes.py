@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
+from queue import Full, Queue
+from typing import TypeVar
 
 from django.db import connection, transaction
 
@@ -39,6 +43,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("postcode", "usertype", "lat", "lon", "council")
 FIELDS = list(COLUMNS)
 BATCH = 100_000
+T = TypeVar("T")
 
 
 class PostcodeImportError(Exception):
@@ -132,10 +137,64 @@ _SQLITE_UPSERT = """INSERT INTO geo_postcode (postcode, usertype, introduced, te
     country = excluded.country"""
 
 
-def _copy_text(value) -> str:
-    if value is None:
-        return "\\N"
-    return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+_DONE = object()
+# COPY's text format: backslash escapes for the characters that delimit it.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_line(row: tuple) -> str:
+    return "\t".join("\\N" if v is None else str(v).translate(_COPY_ESCAPES) for v in row)
+
+
+def _copy_blocks(rows: Iterator[tuple], size: int) -> Iterator[tuple[int, str]]:
+    """(row count, COPY text) for each `size` rows."""
+    while lines := [_copy_line(row) for row in islice(rows, size)]:
+        yield len(lines), "\n".join(lines) + "\n"
+
+
+def _read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """The items of `items`, made in a background thread one ahead of the caller, so that
+    parsing the file (Python, holding the GIL) overlaps with the database storing the
+    previous batch (psycopg releases the GIL while it waits for the server). An error
+    in the file is raised here, in the caller's thread, inside its transaction."""
+    queue: Queue[object] = Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # handed to the caller's thread, raised there
+            put(exc)
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    reader = threading.Thread(target=produce, name="postcode-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = queue.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        reader.join()
 
 
 def _load_postgres(rows: Iterator[tuple]) -> int:
@@ -144,35 +203,26 @@ def _load_postgres(rows: Iterator[tuple]) -> int:
         # Two imports in one transaction (a test, or a caller's atomic block) reuse the table.
         cursor.execute("DROP TABLE IF EXISTS postcode_stage")
         cursor.execute(_PG_STAGE)
-        while True:
-            buffer = []
-            for row in rows:
-                buffer.append("\t".join(_copy_text(v) for v in row))
-                if len(buffer) >= BATCH:
-                    break
-            if not buffer:
-                break
+        # The next block is parsed and formatted while the server stores this one.
+        for size, text in _read_ahead(_copy_blocks(rows, BATCH)):
             with cursor.cursor.copy("COPY postcode_stage FROM STDIN") as copy:
-                copy.write("\n".join(buffer) + "\n")
+                copy.write(text)
             cursor.execute(_PG_UPSERT)
             cursor.execute("TRUNCATE postcode_stage")
-            count += len(buffer)
+            count += size
     return count
 
 
 def _load_sqlite(rows: Iterator[tuple]) -> int:
     count = 0
     with connection.cursor() as cursor:
-        while True:
-            batch = []
-            for row in rows:
-                # MakePoint takes x (lon) before y (lat).
-                batch.append((*row[:4], row[5], row[4], *row[6:]))
-                if len(batch) >= BATCH // 10:
-                    break
-            if not batch:
-                break
-            cursor.executemany(_SQLITE_UPSERT, batch)
+        # No read-ahead thread here: sqlite3 releases the GIL for every row it steps
+        # through, and a parsing thread would make each row wait to take it back.
+        while batch := list(islice(rows, BATCH // 10)):
+            # MakePoint takes x (lon) before y (lat).
+            cursor.executemany(
+                _SQLITE_UPSERT, [(*row[:4], row[5], row[4], *row[6:]) for row in batch]
+            )
             count += len(batch)
     return count
 
