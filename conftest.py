@@ -31,6 +31,7 @@ from joinedup.core.models import (
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("geo_load_bundled", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("catalogue_load", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 @pytest.fixture(autouse=True)

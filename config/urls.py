@@ -3,7 +3,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 urlpatterns = [
+    # The front door is the home page; core's own "" placeholder stays behind it.
+    path("", include("joinedup.routing.urls")),
     path("", include("joinedup.core.urls")),
+    path("api/v1/", include("joinedup.routing.api.urls")),
     path("mapit/", include("joinedup.geo.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
     path("admin/", admin.site.urls),

@@ -20,3 +20,14 @@ const css = readFileSync(join(source, "govuk-frontend.min.css"), "utf8")
 writeFileSync(join(target, "govuk-frontend.min.css"), css);
 const pkg = JSON.parse(readFileSync(join(here, "node_modules", "govuk-frontend", "package.json"), "utf8"));
 console.log(`govuk-frontend ${pkg.version} copied to ${target}`);
+
+// Leaflet for the map pin page, served from our own static files (no CDN).
+const leafletSource = join(here, "node_modules", "leaflet", "dist");
+const leafletTarget = join(here, "..", "static_build", "leaflet");
+mkdirSync(leafletTarget, { recursive: true });
+for (const name of ["leaflet.js", "leaflet.css"]) {
+  cpSync(join(leafletSource, name), join(leafletTarget, name));
+}
+cpSync(join(leafletSource, "images"), join(leafletTarget, "images"), { recursive: true });
+const leafletPkg = JSON.parse(readFileSync(join(here, "node_modules", "leaflet", "package.json"), "utf8"));
+console.log(`leaflet ${leafletPkg.version} copied to ${leafletTarget}`);

@@ -59,7 +59,7 @@ if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp"; then
   cp requirements.lock "$stamp"
 fi
 
-if [ ! -f static_build/govuk/govuk-frontend.min.css ] || [ frontend/package-lock.json -nt static_build/govuk/govuk-frontend.min.css ]; then
+if [ ! -f static_build/govuk/govuk-frontend.min.css ] || [ ! -f static_build/leaflet/leaflet.js ] || [ frontend/package-lock.json -nt static_build/govuk/govuk-frontend.min.css ]; then
   command -v npm >/dev/null || die "npm is needed for the GOV.UK Design System assets; run: sudo apt-get install npm"
   say "Installing govuk-frontend"
   (cd frontend && npm ci --no-audit --no-fund --silent && npm run --silent build)

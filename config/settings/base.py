@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "joinedup.core",
     "joinedup.geo",
     "joinedup.demo",
+    "joinedup.catalogue",
+    "joinedup.routing",
 ]
 
 MIDDLEWARE = [
