@@ -148,3 +148,26 @@ def assert_accessible(axe_checker):
         assert not violations, "\n".join(str(v) for v in violations)
 
     return check
+
+
+# --- GOV.UK Pay sandbox ---------------------------------------------------------------
+PAY_SANDBOX_KEY = "api_test_" + "0" * 48
+PAY_SANDBOX_WEBHOOK_SECRET = "webhook_test_" + "1" * 48
+
+
+@pytest.fixture
+def pay_sandbox(db, settings):
+    """The built-in GOV.UK Pay sandbox with one account, and the platform pointed at it
+    in-process (no network). Its webhooks go to the platform's webhook URL."""
+    from joinedup.integrations.govuk_pay.sandbox.services import sandbox_account_create
+
+    account, _ = sandbox_account_create(
+        name="test platform",
+        webhook_url="/payments/webhooks/govuk-pay/",
+        api_key=PAY_SANDBOX_KEY,
+        webhook_signing_secret=PAY_SANDBOX_WEBHOOK_SECRET,
+    )
+    settings.GOVUK_PAY_BASE_URL = ""
+    settings.GOVUK_PAY_API_KEY = PAY_SANDBOX_KEY
+    settings.GOVUK_PAY_WEBHOOK_SECRET = PAY_SANDBOX_WEBHOOK_SECRET
+    return account

@@ -11,6 +11,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("joinedup.integrations.govuk_notify.urls")),
+    path("sandbox-pay/", include("joinedup.integrations.govuk_pay.sandbox.urls")),
+    path("", include("joinedup.payments.urls")),
 ]
 
 handler400 = "joinedup.core.views.bad_request"

@@ -3,6 +3,7 @@ environment (see `.env.example`); nothing secret is written here."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -56,6 +57,10 @@ INSTALLED_APPS = [
     "joinedup.demo",
     "joinedup.catalogue",
     "joinedup.routing",
+    "joinedup.jobs",
+    "joinedup.integrations.govuk_notify",
+    "joinedup.integrations.govuk_pay.sandbox",
+    "joinedup.payments",
 ]
 
 MIDDLEWARE = [
@@ -191,3 +196,21 @@ LOGGING = {
         "django.contrib.gis": {"level": "ERROR"},
     },
 }
+
+# --- Background jobs, GOV.UK Notify and GOV.UK Pay -----------------------------------
+# Run each job in the web process straight after COMMIT, for deployments with no
+# `jobs_worker`; jobs stay in the queue either way and a worker retries failures.
+JOBS_RUN_ON_COMMIT = env_bool("JOBS_RUN_ON_COMMIT", False)
+# Without a key, messages are recorded in the outbox and not sent (the sandbox provider).
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "")
+# JSON object: template name (or "name.cy" for the Welsh version) → Notify template id.
+NOTIFY_TEMPLATE_IDS = json.loads(os.environ.get("NOTIFY_TEMPLATE_IDS", "{}") or "{}")
+# Where residents reach the platform (scheme and host, no trailing slash); used for links
+# built outside a request, such as the sandbox provider's payment page links.
+JOINEDUP_PUBLIC_URL = os.environ.get("JOINEDUP_PUBLIC_URL", "")
+# GOV.UK Pay: unset base URL = the built-in sandbox provider at /sandbox-pay/, in-process.
+GOVUK_PAY_BASE_URL = os.environ.get("GOVUK_PAY_BASE_URL", "")
+GOVUK_PAY_API_KEY = os.environ.get("GOVUK_PAY_API_KEY", "")
+GOVUK_PAY_WEBHOOK_SECRET = os.environ.get("GOVUK_PAY_WEBHOOK_SECRET", "")
+GOVUK_PAY_TIMEOUT = float(os.environ.get("GOVUK_PAY_TIMEOUT", "10"))

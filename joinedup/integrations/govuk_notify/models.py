@@ -1,0 +1,58 @@
+"""Every email and text message the platform sends, kept as an outbox."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+
+class MessageKind(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+
+
+class MessageStatus(models.TextChoices):
+    # Our own states before handing over, then GOV.UK Notify's status names
+    # (notifications-tech-docs, "Status - email and text message").
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    DELIVERED = "delivered", "Delivered"
+    PERMANENT_FAILURE = "permanent-failure", "Permanent failure"
+    TEMPORARY_FAILURE = "temporary-failure", "Temporary failure"
+    TECHNICAL_FAILURE = "technical-failure", "Technical failure"
+
+
+class NotifyMessage(models.Model):
+    """One message: who it is for, the template and personalisation, the text as
+    rendered, and what the provider said. The sandbox provider only records; the GOV.UK
+    Notify provider also sends. Officers and tests read the outbox either way."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=8, choices=MessageKind.choices)
+    recipient = models.CharField(max_length=320)
+    template_name = models.CharField(max_length=100)
+    language = models.CharField(max_length=2, default="en")
+    template_id = models.CharField(max_length=64, blank=True)
+    personalisation = models.JSONField(default=dict)
+    reference = models.CharField(max_length=255, blank=True)
+    subject = models.CharField(max_length=255, blank=True)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=20, choices=MessageStatus.choices, default=MessageStatus.QUEUED
+    )
+    provider = models.CharField(max_length=20, blank=True)
+    provider_id = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient}: {self.template_name} ({self.status})"

@@ -1,0 +1,12 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def pounds(pence: int | None) -> str:
+    """12345 → "£123.45"; negative amounts get a minus sign."""
+    if pence is None:
+        return ""
+    sign = "-" if pence < 0 else ""
+    return f"{sign}£{abs(pence) / 100:,.2f}"
