@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "joinedup.integrations.govuk_notify",
     "joinedup.integrations.govuk_pay.sandbox",
     "joinedup.payments",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "joinedup.crm",
 ]
 
 MIDDLEWARE = [
@@ -71,8 +74,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "joinedup.core.middleware.SessionExpiryMiddleware",
+    "joinedup.core.middleware.StaffMultiFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "joinedup.core.middleware.ContentSecurityPolicyMiddleware",
     "joinedup.core.middleware.AuditContextMiddleware",
 ]
 
@@ -90,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "joinedup.core.middleware.csp_nonce",
             ],
         },
     },
@@ -121,6 +129,15 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:staff-home"
 LOGOUT_REDIRECT_URL = "/"
+
+# Argon2id first (OWASP's first choice); the others only verify, and upgrade on sign-in,
+# hashes made before.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -168,6 +185,27 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+# A signed-in session ends after this long without a request (SESSION_COOKIE_AGE is the
+# absolute limit from sign-in).
+JOINEDUP_SESSION_IDLE_SECONDS = int(os.environ.get("JOINEDUP_SESSION_IDLE_SECONDS", "1800"))
+# Failed password sign-ins allowed per username within the window (and per address).
+JOINEDUP_LOCKOUT_FAILURES = int(os.environ.get("JOINEDUP_LOCKOUT_FAILURES", "5"))
+JOINEDUP_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("JOINEDUP_LOCKOUT_ADDRESS_FAILURES", "50"))
+JOINEDUP_LOCKOUT_WINDOW_SECONDS = int(os.environ.get("JOINEDUP_LOCKOUT_WINDOW_SECONDS", "900"))
+# Paths for officers only: a session must have passed multi-factor sign-in to use them.
+JOINEDUP_STAFF_PATH_PREFIXES = ["/staff/", "/api/internal/", "/admin/"]
+JOINEDUP_API_PATH_PREFIXES = ["/api/"]
+OTP_TOTP_ISSUER = "joinedup"
+# Scopes an internal API token may carry; apps add theirs here.
+JOINEDUP_API_SCOPES = ["crm:read", "crm:write"]
+# Every response's Content-Security-Policy; {nonce} is filled per response.
+JOINEDUP_CSP = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 # --- APIs -----------------------------------------------------------------------------
 REST_FRAMEWORK = {

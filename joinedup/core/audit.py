@@ -94,3 +94,24 @@ def audit_record(
         source=ctx.source,
         request_id=ctx.request_id,
     )
+
+
+def audit_read(
+    *,
+    actor,
+    obj: models.Model,
+    organisation: Organisation | None,
+    purpose: str,
+    shown: list[dict[str, Any]],
+    action: str = "personal_data.read",
+) -> AuditEvent:
+    """Record a read of personal data: who (actor), for which organisation, whose data
+    (obj), why (purpose) and on what basis each part was shown (`shown`: category, holding
+    organisation, agreement reference or None for the reader's own records)."""
+    return audit_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        organisation=organisation,
+        after={"purpose": purpose, "shown": shown},
+    )

@@ -226,3 +226,89 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+
+class SignInAttempt(models.Model):
+    """One password sign-in attempt, kept to throttle guessing: too many failures for a
+    username (or from an address) within a window lock further attempts out."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.CharField(max_length=64, blank=True, db_index=True)
+    succeeded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {'ok' if self.succeeded else 'failed'}"
+
+
+class Capability(models.Model):
+    """A named power beyond an organisation role, granted per membership (for example
+    `crm.data_protection_officer`). Apps add their capabilities in data migrations, so who
+    may do what is data, never a test on names."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "capabilities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipCapability(models.Model):
+    """A capability held by one person for one organisation."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="capability_grants"
+    )
+    capability = models.ForeignKey(Capability, on_delete=models.PROTECT, related_name="grants")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "capability"], name="membership_capability_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.capability.code} for {self.membership}"
+
+
+class ApiToken(models.Model):
+    """A credential for another system to call an organisation's internal API. Only a
+    SHA-256 digest of the secret is stored; the token acts through a service account
+    with the given role at the organisation, limited to `scopes`."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=200)
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64)
+    scopes = models.JSONField(default=list)
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_token"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…) for {self.organisation}"
+
+    def is_usable_at(self, moment) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or moment < self.expires_at)

@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
+from django_otp import verify_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from joinedup.core.audit import audit_record, snapshot
 from joinedup.core.models import (
+    ApiToken,
+    Capability,
     Membership,
+    MembershipCapability,
     Organisation,
     Partnership,
     PartnershipMember,
     PartnershipRole,
     Role,
+    SignInAttempt,
     User,
 )
 from joinedup.core.permissions import ADMIN_ROLES, has_role
+from joinedup.core.selectors import sign_in_locked_out
+
+# Tokens start with this mark so secret scanners and people can recognise them.
+API_TOKEN_MARK = "jdu"  # noqa: S105 - a public marker, not a secret
 
 ORGANISATION_EDITABLE_FIELDS = ["name", "short_name", "homepage", "local_custodian_code"]
 
@@ -132,3 +146,148 @@ def partnership_member_add(
         after=snapshot(member, ["partnership", "organisation", "role", "joined_on"]),
     )
     return member
+
+
+def sign_in_attempt_record(*, username: str, address: str, succeeded: bool) -> SignInAttempt:
+    """Keep one attempt; the failure that crosses the threshold is audited as a lockout."""
+    name = username.strip().lower()[:150]
+    was_locked = sign_in_locked_out(username=name, address=address)
+    attempt = SignInAttempt.objects.create(username=name, address=address[:64], succeeded=succeeded)
+    if not succeeded and not was_locked and sign_in_locked_out(username=name, address=address):
+        audit_record(
+            actor=None,
+            action="auth.lockout",
+            object_type="core.user",
+            object_id=name,
+            after={"address": address},
+        )
+    return attempt
+
+
+def _token_secret() -> tuple[str, str, str]:
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    raw = f"{API_TOKEN_MARK}_{prefix}_{secret}"
+    return prefix, raw, hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    scopes: list[str],
+    role: str = Role.VIEWER,
+    expires_at: dt.datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Issue a token for another system; returns the token row and the secret, which is
+    shown once and never stored. The token acts through a service account that holds
+    `role` at the organisation and can never sign in with a password."""
+    _require_admin(actor, organisation)
+    if role not in (Role.VIEWER, Role.OFFICER):
+        raise ValidationError("An API token may act as a viewer or an officer only.")
+    if not name.strip():
+        raise ValidationError({"name": ["Enter a name for the token."]})
+    unknown = sorted(set(scopes) - set(settings.JOINEDUP_API_SCOPES))
+    if unknown or not scopes:
+        raise ValidationError({"scopes": [f"Unknown or missing scopes: {', '.join(unknown)}"]})
+    prefix, raw, digest = _token_secret()
+    account = User(username=f"api-{organisation.slug[:90]}-{prefix}", is_active=True)
+    account.set_unusable_password()
+    account.save()
+    Membership.objects.create(user=account, organisation=organisation, role=role)
+    token = ApiToken.objects.create(
+        organisation=organisation,
+        name=name.strip()[:200],
+        prefix=prefix,
+        digest=digest,
+        scopes=sorted(set(scopes)),
+        account=account,
+        created_by=actor,
+        expires_at=expires_at,
+    )
+    audit_record(
+        actor=actor,
+        action="api_token.create",
+        obj=token,
+        organisation=organisation,
+        after={"name": token.name, "prefix": prefix, "scopes": token.scopes, "role": role},
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    _require_admin(actor, token.organisation)
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        User.objects.filter(pk=token.account_id).update(is_active=False)
+        audit_record(
+            actor=actor,
+            action="api_token.revoke",
+            obj=token,
+            organisation=token.organisation,
+            after={"prefix": token.prefix},
+        )
+    return token
+
+
+@transaction.atomic
+def capability_grant(
+    *, actor, organisation: Organisation, user: User, code: str
+) -> MembershipCapability:
+    """Give a member of `organisation` a capability (its administrators only)."""
+    _require_admin(actor, organisation)
+    membership = Membership.objects.filter(user=user, organisation=organisation).first()
+    if membership is None:
+        raise ValidationError("Only a member of the organisation can be given a capability.")
+    capability = Capability.objects.filter(code=code).first()
+    if capability is None:
+        raise ValidationError(f"Unknown capability {code!r}")
+    grant, _ = MembershipCapability.objects.get_or_create(
+        membership=membership, capability=capability
+    )
+    audit_record(
+        actor=actor,
+        action="capability.grant",
+        obj=grant,
+        organisation=organisation,
+        after={"user": user.pk, "capability": code},
+    )
+    return grant
+
+
+def mfa_device_pending(*, user: User) -> TOTPDevice:
+    """The authenticator this user is setting up: an unconfirmed TOTP device, made once and
+    reused until confirmed, so reloading the page does not change the secret."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def mfa_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
+    """Confirm a new authenticator with a code it produced. Earlier devices are removed, so
+    a person has one authenticator at a time."""
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+    if not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    audit_record(actor=user, action="auth.mfa_enrol", obj=device, after={"device": device.pk})
+    return True
+
+
+def mfa_verify(*, user: User, token: str) -> TOTPDevice | None:
+    """The confirmed device that accepts `token`, or None. django-otp throttles each device
+    (the wait doubles after each failure), so codes cannot be guessed at speed."""
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if verify_token(user, device.persistent_id, token) is not None:
+            return device
+    audit_record(actor=user, action="auth.mfa_failure", object_type="core.user", object_id=user.pk)
+    return None

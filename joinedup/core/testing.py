@@ -13,13 +13,28 @@ from typing import Any
 from django.db import models
 from django.test import Client
 
+from joinedup.core.permissions import is_officer_account
+
 PERSONAS = ("anonymous", "resident", "viewer_a", "officer_a", "admin_a", "partner_b", "officer_b")
 
 
-def client_for(user) -> Client:
+def client_for(user, *, mfa: bool = True) -> Client:
+    """A test client signed in as `user`. An officer's session has also passed multi-factor
+    sign-in (with a confirmed authenticator made for the purpose), as after a real sign-in;
+    pass `mfa=False` for a session that has only the password step."""
     client = Client()
     if user is not None:
         client.force_login(user)
+        if mfa and is_officer_account(user):
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
     return client
 
 
