@@ -1,0 +1,66 @@
+"""Reads for the Open311 API: who a key belongs to, and which organisation a
+jurisdiction_id names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+
+from django.utils import timezone
+
+from joinedup.core.models import Organisation
+from joinedup.integrations.open311.models import Open311Client
+from joinedup.integrations.open311.services import KEY_PREFIX, key_digest
+from joinedup.service_requests.routes import request_types_available
+
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+def client_for_key(*, raw: str) -> Open311Client | None:
+    """The active client whose key this is, or None. The digest is compared in constant
+    time, and compared even when no row matches, so timing does not tell a prefix exists."""
+    parts = (raw or "").strip().split("_")
+    prefix = parts[1] if len(parts) == 3 and parts[0] == KEY_PREFIX and len(parts[1]) <= 16 else ""
+    client = (
+        Open311Client.objects.select_related("organisation").filter(prefix=prefix).first()
+        if prefix
+        else None
+    )
+    expected = client.digest if client is not None else "0" * 64
+    if not hmac.compare_digest(key_digest(raw or ""), expected) or client is None:
+        return None
+    if not client.is_active:
+        return None
+    now = timezone.now()
+    if client.last_used_at is None or now - client.last_used_at > LAST_USED_RESOLUTION:
+        # Bookkeeping outside any domain write; at most once a minute per key.
+        Open311Client.objects.filter(pk=client.pk).update(last_used_at=now)
+    return client
+
+
+def jurisdiction_get(*, jurisdiction_id: str) -> Organisation | None:
+    """The organisation a jurisdiction_id names (its slug), if it takes reports through
+    the platform."""
+    if not jurisdiction_id or len(jurisdiction_id) > 100:
+        return None
+    organisation = Organisation.objects.filter(slug=jurisdiction_id).first()
+    if organisation is None:
+        return None
+    if not request_types_available(organisation_id=organisation.pk):
+        return None
+    return organisation
+
+
+def jurisdictions() -> list[Organisation]:
+    """Every organisation that takes reports through the platform."""
+    from joinedup.routing.index import get_organisations
+    from joinedup.service_requests.routes import platform_body_ids
+
+    index = get_organisations()
+    ids: set[int] = set()
+    for available in request_types_available():
+        ids |= platform_body_ids(service_code=available.service.code)
+    return sorted(
+        (Organisation(pk=i, slug=index.bodies[i].slug, name=index.bodies[i].name) for i in ids),
+        key=lambda o: o.name,
+    )
