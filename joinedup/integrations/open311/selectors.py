@@ -19,7 +19,7 @@ LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 def client_for_key(*, raw: str) -> Open311Client | None:
     """The active client whose key this is, or None. The digest is compared in constant
     time, and compared even when no row matches, so timing does not tell a prefix exists."""
-    parts = (raw or "").strip().split("_")
+    parts = (raw or "").strip().split("_", 2)
     prefix = parts[1] if len(parts) == 3 and parts[0] == KEY_PREFIX and len(parts[1]) <= 16 else ""
     client = (
         Open311Client.objects.select_related("organisation").filter(prefix=prefix).first()
