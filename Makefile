@@ -77,6 +77,10 @@ messages: install ## Extract and compile English/Welsh translations
 bench: install ## Run the benchmarks under bench/ and print the figures
 	$(PY) bench/run_all.py
 
+.PHONY: accuracy
+accuracy: install ## Print need-matching top-1/top-3 accuracy on the labelled resident phrasings
+	DEBUG=1 $(PY) manage.py catalogue_evaluate
+
 .PHONY: clean
 clean: ## Remove the local database and collected static files (keeps .venv)
 	rm -rf var

@@ -27,6 +27,10 @@ MUTATION_WEIGHT = 0.95
 FUZZY_WEIGHT = 0.75
 SYNONYM_WEIGHT = 0.7
 PHRASE_BONUS = 1.2
+# Softmax temperature over scores (which run from about 5 to 40) and how many leading
+# candidates share the confidence.
+TEMPERATURE = 3.0
+CANDIDATES = 5
 # Below this, the front door offers choices instead of guessing (issue 3: "when
 # confidence is low, the page offers the top choices rather than guessing").
 CONFIDENT = 0.45
@@ -102,9 +106,9 @@ class NeedMatcher:
         found = []
         for length in range(len(term) - limit, len(term) + limit + 1):
             for candidate in self.by_length.get(length, ()):
-                if candidate[0] == term[0] or limit > 1:
-                    if within_distance(term, candidate, limit):
-                        found.append(candidate)
+                same_start = candidate[0] == term[0] or limit > 1
+                if same_start and within_distance(term, candidate, limit):
+                    found.append(candidate)
         return found
 
     def _compound(self, term: str) -> dict[str, float]:
@@ -182,16 +186,18 @@ class NeedMatcher:
             scores[code] += bonus
             if bonus:
                 coverage[code] += 0.25 * total_importance
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
         if not ranked:
             return ()
+        # Confidence: how much of the request the service explains (fit), times its
+        # share of a softmax over the leading candidates, so a near-tie between two
+        # services is low confidence however well each one fits.
         top = ranked[0][1]
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        margin = (top - runner_up) / top if top else 0.0
+        weights = [math.exp((score - top) / TEMPERATURE) for _code, score in ranked]
+        total = sum(weights)
         results = []
-        for rank, (code, score) in enumerate(ranked):
+        for (code, score), weight in zip(ranked[:limit], weights, strict=False):
             fit = min(coverage[code] / total_importance, 1.0)
-            share = score / top if top else 0.0
-            confidence = fit * (0.55 + 0.45 * margin) if rank == 0 else fit * share * 0.55
+            confidence = fit * weight / total
             results.append(Match(code=code, score=round(score, 3), confidence=round(confidence, 2)))
         return tuple(results)

@@ -74,7 +74,9 @@ class Service(models.Model):
 
     @property
     def localised_name(self) -> str:
-        return self.name_cy if (get_language() or "").startswith("cy") and self.name_cy else self.name
+        return (
+            self.name_cy if (get_language() or "").startswith("cy") and self.name_cy else self.name
+        )
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -108,7 +110,9 @@ class Provision(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="provisions"
     )
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="provisions")
-    mode = models.CharField(max_length=10, choices=ProvisionMode.choices, default=ProvisionMode.LINK)
+    mode = models.CharField(
+        max_length=10, choices=ProvisionMode.choices, default=ProvisionMode.LINK
+    )
     flow = models.CharField(
         max_length=60, blank=True, help_text="Key of the in-platform flow (mode platform)"
     )
@@ -132,4 +136,4 @@ class Provision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} – {self.service} ({self.mode})"
+        return f"{self.organisation}: {self.service} ({self.mode})"

@@ -53,7 +53,9 @@ def _read_tiers(path: Path) -> dict[int, str]:
         for row in reader:
             tier = row["Providing Tier"].strip()
             if tier not in Tier.values:
-                raise CatalogueFileError(f"{path.name}: unknown tier {tier!r} for LGSL {row['LGSL']}")
+                raise CatalogueFileError(
+                    f"{path.name}: unknown tier {tier!r} for LGSL {row['LGSL']}"
+                )
             tiers[int(row["LGSL"])] = tier
         return tiers
 
@@ -74,16 +76,22 @@ def catalogue_load(*, actor, services_file: Path, tiers_file: Path) -> Catalogue
         code = entry.get("code")
         missing = [f for f in ("code", "name", "name_cy", "topic", "topic_cy") if not entry.get(f)]
         if missing:
-            raise CatalogueFileError(f"{services_file.name}: {code or entry}: missing {', '.join(missing)}")
+            raise CatalogueFileError(
+                f"{services_file.name}: {code or entry}: missing {', '.join(missing)}"
+            )
         lgsl = entry.get("lgsl")
         if lgsl is not None and lgsl not in tiers:
-            raise CatalogueFileError(f"{services_file.name}: {code}: LGSL {lgsl} is not in {tiers_file.name}")
+            raise CatalogueFileError(
+                f"{services_file.name}: {code}: LGSL {lgsl} is not in {tiers_file.name}"
+            )
         provider_kinds = list(entry.get("kinds") or [])
         if lgsl is None and not provider_kinds:
             raise CatalogueFileError(f"{services_file.name}: {code}: give an lgsl code or kinds")
         unknown = set(provider_kinds) - kinds
         if unknown:
-            raise CatalogueFileError(f"{services_file.name}: {code}: unknown kinds {sorted(unknown)}")
+            raise CatalogueFileError(
+                f"{services_file.name}: {code}: unknown kinds {sorted(unknown)}"
+            )
         values = {
             "lgsl": lgsl,
             "name": entry["name"],
@@ -107,7 +115,9 @@ def catalogue_load(*, actor, services_file: Path, tiers_file: Path) -> Catalogue
                 service.save()
             result.updated += 1
     synonyms = data.get("synonyms") or {}
-    wanted = [(lang, [str(t) for t in group]) for lang, groups in synonyms.items() for group in groups]
+    wanted = [
+        (lang, [str(t) for t in group]) for lang, groups in synonyms.items() for group in groups
+    ]
     current = [(g.language, g.terms) for g in SynonymGroup.objects.order_by("id")]
     if current != wanted:
         SynonymGroup.objects.all().delete()
@@ -167,7 +177,10 @@ def provision_set(
         obj=provision,
         organisation=organisation,
         before=before,
-        after={**snapshot(provision, PROVISION_FIELDS), "areas": sorted(a.gss for a in areas or [])},
+        after={
+            **snapshot(provision, PROVISION_FIELDS),
+            "areas": sorted(a.gss for a in areas or []),
+        },
     )
     return provision
 
@@ -202,17 +215,23 @@ def catalogue_load_demo(*, actor, provisions_file: Path) -> DemoProvisionResult:
                 service = Service.objects.filter(code=code).first()
                 if service is None:
                     raise CatalogueFileError(f"{provisions_file.name}: unknown service {code!r}")
-                provision_set(
-                    actor=actor,
-                    organisation=organisation,
-                    service=service,
-                    mode=entry.get("mode", ProvisionMode.LINK),
-                    flow=flow,
-                    url=entry.get("url", ""),
-                    preferred=bool(entry.get("preferred", False)),
-                    areas=areas,
-                    note=entry.get("note", ""),
-                    note_cy=entry.get("note_cy", ""),
-                )
+                try:
+                    provision_set(
+                        actor=actor,
+                        organisation=organisation,
+                        service=service,
+                        mode=entry.get("mode", ProvisionMode.LINK),
+                        flow=flow,
+                        url=entry.get("url", ""),
+                        preferred=bool(entry.get("preferred", False)),
+                        areas=areas,
+                        note=entry.get("note", ""),
+                        note_cy=entry.get("note_cy", ""),
+                    )
+                except ValidationError as exc:
+                    problems = "; ".join(m for ms in exc.message_dict.values() for m in ms)
+                    raise CatalogueFileError(
+                        f"{provisions_file.name}: {ref} {code}: {problems} (run demo_load first)"
+                    ) from None
                 result.provisions += 1
     return result

@@ -12,28 +12,29 @@ from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+")
 
+_ENGLISH_STOP_WORDS = """
+a about above after again against all am an and any are as at be been before being below
+between both but by can could did do does doing down during each few for from further
+had has have having he her here hers herself him himself his how i if in into is it its
+itself just me more most my myself no nor not now of off on once only or other our ours
+out over own same she should so some such than that the their theirs them then there
+these they this those through to too under until up very was we were what when where
+which while who whom why will with would you your yours yourself want need needs needed
+like get got getting please help tell find out know about im ive id dont cant wont isnt
+arent wasnt werent didnt doesnt hasnt havent again still someone somebody something
+there theres outside near next road's since weeks week days day ages months month ago
+also really just very today yesterday go goes going youre theyre its whats hes shes
+thats ok thanks hi hello dear
+"""
+_WELSH_STOP_WORDS = """
+a ac ag am ar at i o y yr r mae yn ei eu fy fi ti chi ni nhw ef hi e wedi bod oes sydd
+sy ddim nid na nad ond os pan ble beth sut pam gyda gan heb hefyd iawn eisiau angen isio
+help helpu moyn rwyf rwy dw dwi rydw rydyn rydym mi ein eich hwn hon hyn hynny yma yna
+fe ddoe heddiw wythnos wythnosau ers dydy dyw dydyr roedd oedd wnaeth nag ydy ydi yw ydw
+"""
 STOP_WORDS = {
-    "en": frozenset(
-        """a about above after again against all am an and any are as at be been before being
-        below between both but by can could did do does doing down during each few for from
-        further had has have having he her here hers herself him himself his how i if in into
-        is it its itself just me more most my myself no nor not now of off on once only or
-        other our ours out over own same she should so some such than that the their theirs
-        them then there these they this those through to too under until up very was we were
-        what when where which while who whom why will with would you your yours yourself
-        want need needs needed like get got getting please help tell find out know about im
-        ive id dont cant wont isnt arent wasnt werent didnt doesnt hasnt havent again still
-        someone somebody something there theres outside near next road's since weeks week
-        days day ages months month ago also really just very today yesterday go goes going
-        youre theyre its whats hes shes thats ok thanks hi hello dear""".split()
-    ),
-    "cy": frozenset(
-        """a ac ag am ar at i o y yr r mae yn ei eu fy fi ti chi ni nhw ef hi e wedi bod oes
-        sydd sy ddim nid na nad ond os pan ble beth sut pam gyda gan heb hefyd iawn eisiau
-        angen isio help helpu moyn rwyf rwy dw dwi rydw rydyn rydym mi ein eich hwn hon hyn
-        hynny yma yna fe ddoe heddiw wythnos wythnosau ers dydy dyw dydyr roedd oedd wnaeth
-        nag ydy ydi yw ydw""".split()
-    ),
+    "en": frozenset(_ENGLISH_STOP_WORDS.split()),
+    "cy": frozenset(_WELSH_STOP_WORDS.split()),
 }
 
 # Welsh initial mutations, mutated start → possible radical starts (soft, nasal and
@@ -73,8 +74,8 @@ def fold(text: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     # Welsh clitics ("wagio'r", "i'w") stand apart; English contractions ("weren't")
     # stay one word.
-    text = re.sub(r"['’`](r|n|i|u|w|m|th|ch)\b", r" \1", text)
-    return re.sub(r"['’`]", "", text)
+    text = re.sub(r"['\u2019`](r|n|i|u|w|m|th|ch)\b", r" \1", text)
+    return re.sub(r"['\u2019`]", "", text)
 
 
 def words(text: str) -> list[str]:
@@ -125,7 +126,7 @@ def terms(text: str, language: str) -> list[str]:
 
 def demutations(word: str) -> list[str]:
     """Radical forms a mutated Welsh word may come from."""
-    out = []
+    out: list[str] = []
     for mutated, radicals in _MUTATIONS:
         if word.startswith(mutated) and len(word) > len(mutated) + 1:
             rest = word[len(mutated) :]

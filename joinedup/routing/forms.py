@@ -11,7 +11,9 @@ class FrontDoorForm(forms.Form):
 
     need = forms.CharField(
         label=_("What do you need help with?"),
-        help_text=_("Describe it in your own words, for example “my bin was not emptied” or “pothole outside my house”."),
+        help_text=_(
+            "Describe it in your own words, for example “my bin was not emptied” or “pothole outside my house”."
+        ),
         max_length=500,
         required=False,
         error_messages={"max_length": _("Describe what you need in 500 characters or fewer.")},
@@ -28,8 +30,8 @@ class FrontDoorForm(forms.Form):
     lon = forms.FloatField(required=False, widget=forms.HiddenInput)
     area = forms.CharField(required=False, max_length=9)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict:
+        data = super().clean() or {}
         if not (data.get("need") or "").strip() and not data.get("service"):
             self.add_error("need", _("Enter what you need help with."))
         lat, lon = data.get("lat"), data.get("lon")

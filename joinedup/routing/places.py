@@ -16,6 +16,7 @@ from joinedup.geo import selectors as geo
 from joinedup.geo.areatypes import is_area_code
 from joinedup.geo.models import Area, Postcode
 from joinedup.geo.postcodes import normalise_postcode
+from joinedup.routing.index import AreaRef, get_organisations
 
 COUNCIL_TYPES = ("DIS", "UTA", "MTD", "LBO", "COI", "LGD", "CTY")
 
@@ -26,14 +27,6 @@ class PlaceError(ValueError):
 
 class PlaceNotFound(Http404):
     """A well-formed place we hold nothing for."""
-
-
-@dataclass(frozen=True)
-class AreaRef:
-    id: int
-    gss: str
-    name: str
-    type: str
 
 
 @dataclass(frozen=True)
@@ -70,7 +63,7 @@ def place_from_postcode(text: str) -> Place:
     return _place_of(postcode)
 
 
-def _place_of(postcode: Postcode) -> Place:
+def _place_of(postcode: Postcode, areas_today: dict[str, AreaRef] | None = None) -> Place:
     if postcode.point is None or not postcode.council:
         # Closed large-user postcodes without a grid reference (ONS writes 99.999999).
         raise PlaceNotFound(
@@ -80,8 +73,16 @@ def _place_of(postcode: Postcode) -> Place:
             )
             % {"postcode": postcode.postcode}
         )
+    # The same areas as geo.selectors.postcode_areas (successors applied), less wards,
+    # read from the routing index so the hot path makes one query, not two.
+    areas_today = areas_today if areas_today is not None else get_organisations().areas_today
+    found: dict[int, AreaRef] = {}
+    for code in postcode.area_codes():
+        area = areas_today.get(code) if is_area_code(code) else None
+        if area is not None:
+            found.setdefault(area.id, area)
     return Place(
-        areas=tuple(_ref(a) for a in geo.postcode_areas(postcode)),
+        areas=tuple(found.values()),
         postcode=postcode.postcode,
         lat=round(postcode.point.y, 6),
         lon=round(postcode.point.x, 6),
@@ -157,37 +158,22 @@ def places_for_partial(prefix: str) -> list[Candidate]:
     for postcode in live.exclude(point__isnull=True).order_by("postcode"):
         groups.setdefault(postcode.council, []).append(postcode)
     candidates = [
-        Candidate(council_gss=council, place=_place_of(members[len(members) // 2]), postcodes=len(members))
+        Candidate(
+            council_gss=council, place=_place_of(members[len(members) // 2]), postcodes=len(members)
+        )
         for council, members in groups.items()
     ]
     return sorted(candidates, key=lambda c: -c.postcodes)
 
 
 def places_from_postcodes(postcodes: list[Postcode]) -> dict[str, Place | None]:
-    """Many postcodes at once, for bulk checks and benchmarks: the same answer as
-    place_from_postcode for each (None where it has no location), with one query for
-    all their areas instead of one per postcode."""
-    codes = {c for p in postcodes for c in p.area_codes() if is_area_code(c)}
-    areas = {
-        a.gss: a
-        for a in Area.objects.filter(gss__in=codes).select_related("successor", "successor__successor")
-    }
+    """Many postcodes at once, for bulk checks: the same answer as place_from_postcode
+    for each, None where a postcode has no location."""
+    areas_today = get_organisations().areas_today
     result: dict[str, Place | None] = {}
     for postcode in postcodes:
-        if postcode.point is None or not postcode.council:
+        try:
+            result[postcode.postcode] = _place_of(postcode, areas_today)
+        except PlaceNotFound:
             result[postcode.postcode] = None
-            continue
-        seen: dict[int, Area] = {}
-        for code in postcode.area_codes():
-            area = areas.get(code)
-            if area is not None:
-                current = area.current()
-                seen.setdefault(current.pk, current)
-        result[postcode.postcode] = Place(
-            areas=tuple(_ref(a) for a in seen.values()),
-            postcode=postcode.postcode,
-            lat=round(postcode.point.y, 6),
-            lon=round(postcode.point.x, 6),
-            recorded_councils=tuple(c for c in (postcode.council, postcode.county) if c),
-        )
     return result

@@ -1,4 +1,4 @@
-"""Resolving the body: (service, place) → the organisation that handles it, why, and
+"""Reads of the front door. Resolving the body: (service, place) → the organisation that handles it, why, and
 the next step. Public reference data, so these take no actor.
 
 The rule (issue 3; GOV.UK local-links-manager's tier fallback combined with MapIt-style
@@ -14,17 +14,30 @@ import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.formats import date_format
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from joinedup.catalogue.flows import flow_url
 from joinedup.catalogue.index import ProvisionInfo, ServiceInfo
 from joinedup.catalogue.models import LOWER_TIER_KINDS, ProvisionMode, Tier
-from joinedup.catalogue.selectors import provisions_for
+from joinedup.catalogue.selectors import ServiceMatch, need_match, provisions_for, service_get
 from joinedup.core.models import OrganisationKind
+from joinedup.geo.models import Area
 from joinedup.routing.index import Body, OrganisationIndex, get_organisations
-from joinedup.routing.places import Candidate, Place
+from joinedup.routing.places import (
+    Candidate,
+    Place,
+    PlaceError,
+    PlaceNotFound,
+    partial_postcode,
+    place_from_area,
+    place_from_point,
+    place_from_postcode,
+    places_for_partial,
+)
 
 FIND_COUNCIL_URL = "https://www.gov.uk/find-local-council"
 # The order councils are tried in, lowest tier first.
@@ -46,14 +59,26 @@ class Route:
     place: Place
 
 
-def _kind_word(kind: str) -> str:
-    words = {
-        OrganisationKind.POLICE_FORCE: _("police force"),
-        OrganisationKind.FIRE_AUTHORITY: _("fire and rescue service"),
-        OrganisationKind.NHS_BODY: _("NHS integrated care board"),
-        OrganisationKind.HOUSING_ASSOCIATION: _("housing association"),
+def _kind_the(kind: str) -> str:
+    """'The police force', to start a sentence (Welsh needs its own article forms)."""
+    words: dict[str, str] = {
+        OrganisationKind.POLICE_FORCE: pgettext("sentence start", "The police force"),
+        OrganisationKind.FIRE_AUTHORITY: pgettext("sentence start", "The fire and rescue service"),
+        OrganisationKind.NHS_BODY: pgettext("sentence start", "The NHS integrated care board"),
+        OrganisationKind.HOUSING_ASSOCIATION: pgettext("sentence start", "The housing association"),
     }
-    return str(words.get(kind, _("organisation")))
+    return str(words.get(kind, pgettext("sentence start", "The organisation")))
+
+
+def _kind_which(kind: str) -> str:
+    """'police force' after 'which' (Welsh 'pa' mutates what follows)."""
+    words: dict[str, str] = {
+        OrganisationKind.POLICE_FORCE: pgettext("after which", "police force"),
+        OrganisationKind.FIRE_AUTHORITY: pgettext("after which", "fire and rescue service"),
+        OrganisationKind.NHS_BODY: pgettext("after which", "NHS integrated care board"),
+        OrganisationKind.HOUSING_ASSOCIATION: pgettext("after which", "housing association"),
+    }
+    return str(words.get(kind, pgettext("after which", "organisation")))
 
 
 def _covering(index: OrganisationIndex, place: Place) -> list[tuple[Body, int]]:
@@ -146,30 +171,44 @@ def _reason(
             "other": passed_over.name,
         }
     elif not service.tier:
-        text = _("The %(kind)s for the area handles %(topic)s. This address is covered by %(body)s.") % {
+        text = _(
+            "%(kind)s for the area handles %(topic)s. This address is covered by %(body)s."
+        ) % {
             **values,
-            "kind": _kind_word(body.kind),
+            "kind": _kind_the(body.kind),
         }
     elif body.kind == OrganisationKind.COUNTY_COUNCIL:
-        text = _(
-            "The county council looks after %(topic)s. This address is in %(area)s, so "
-            "%(body)s handles it."
-        ) % values
+        text = (
+            _(
+                "The county council looks after %(topic)s. This address is in %(area)s, so "
+                "%(body)s handles it."
+            )
+            % values
+        )
     elif body.kind == OrganisationKind.DISTRICT_COUNCIL and service.tier == Tier.ALL:
-        text = _(
-            "District and county councils both offer %(topic)s; the district council is "
-            "the place to start. This address is in %(area)s, so %(body)s handles it."
-        ) % values
+        text = (
+            _(
+                "District and county councils both offer %(topic)s; the district council is "
+                "the place to start. This address is in %(area)s, so %(body)s handles it."
+            )
+            % values
+        )
     elif body.kind == OrganisationKind.DISTRICT_COUNCIL:
-        text = _(
-            "The district or borough council looks after %(topic)s. This address is in "
-            "%(area)s, so %(body)s handles it."
-        ) % values
+        text = (
+            _(
+                "The district or borough council looks after %(topic)s. This address is in "
+                "%(area)s, so %(body)s handles it."
+            )
+            % values
+        )
     else:
-        text = _(
-            "This address is in %(area)s, where one council provides every council "
-            "service, including %(topic)s, so %(body)s handles it."
-        ) % values
+        text = (
+            _(
+                "This address is in %(area)s, where one council provides every council "
+                "service, including %(topic)s, so %(body)s handles it."
+            )
+            % values
+        )
     for code in place.recorded_councils:
         former_id = index.by_gss.get(code)
         if former_id is None:
@@ -188,24 +227,29 @@ def _reason(
 
 
 def _format_date(day) -> str:
-    from django.utils.formats import date_format
-
     return date_format(day, "j F Y") if day else ""
 
 
 def _action(
     service: ServiceInfo, body: Body | None, provision: ProvisionInfo | None, place: Place
 ) -> Action:
-    if body is not None and provision is not None and body.is_partner:
-        if provision.mode == ProvisionMode.PLATFORM and provision.flow:
-            start = flow_url(provision.flow)
-            if start:
-                query = {"service": service.code, "body": body.slug}
-                if place.postcode:
-                    query["postcode"] = place.postcode
-                if place.lat is not None and place.lon is not None:
-                    query.update(lat=str(place.lat), lon=str(place.lon))
-                return Action(kind="platform", url=f"{start}?{urlencode(query)}")
+    # In the platform only for a partner that runs the flow here (issue 3: a
+    # non-partner gets a link), and only once an installed app offers the flow.
+    runs_flow = (
+        body is not None
+        and body.is_partner
+        and provision is not None
+        and provision.mode == ProvisionMode.PLATFORM
+        and provision.flow
+    )
+    start = flow_url(provision.flow) if runs_flow and provision else None
+    if start and body is not None:
+        query = {"service": service.code, "body": body.slug}
+        if place.postcode:
+            query["postcode"] = place.postcode
+        if place.lat is not None and place.lon is not None:
+            query.update(lat=str(place.lat), lon=str(place.lon))
+        return Action(kind="platform", url=f"{start}?{urlencode(query)}")
     if provision is not None and provision.url:
         return Action(kind="link", url=provision.url)
     if body is not None and body.homepage:
@@ -231,9 +275,9 @@ def route_resolve(*, service: ServiceInfo, place: Place) -> Route:
             ) % {"topic": service.localised(get_language() or "en")[1]}
         else:
             reason = _(
-                "We do not hold a record of the %(kind)s that covers this address, so we "
+                "We do not hold a record of which %(kind)s covers this address, so we "
                 "cannot name it. The link below explains how to find it."
-            ) % {"kind": _kind_word(sorted(service.kinds)[0] if service.kinds else "")}
+            ) % {"kind": _kind_which(sorted(service.kinds)[0] if service.kinds else "")}
         return Route(
             service=service,
             body=None,
@@ -265,7 +309,6 @@ def routes_for_candidates(
 def map_areas_for(*, candidates) -> list[dict]:
     """Council boundaries to draw on the map page, as GeoJSON features: the councils a
     partial postcode reaches, or else the partners' councils."""
-    from joinedup.geo.models import Area
 
     if candidates:
         gss = [c.council_gss for c, _route in candidates]
@@ -286,3 +329,120 @@ def map_areas_for(*, candidates) -> list[dict]:
             }
         )
     return features
+
+
+class NoServiceMatched(Http404):
+    """Nothing in the catalogue matches what the resident typed."""
+
+
+@dataclass(frozen=True)
+class FrontDoorAnswer:
+    route: Route
+    confidence: float
+    alternatives: list[ServiceMatch]
+
+
+def needs_for(*, text: str | None, service_code: str | None) -> list[ServiceMatch]:
+    """The ranked services for a request: the one named, or those matching the text."""
+    if service_code:
+        return [ServiceMatch(service=service_get(code=service_code), confidence=1.0)]
+    matches = need_match(text=text or "", limit=5)
+    if not matches:
+        raise NoServiceMatched(
+            _("We could not find a service matching “%(text)s”. Try describing it in other words.")
+            % {"text": (text or "")[:100]}
+        )
+    return matches
+
+
+def front_door_answer(
+    *, text: str | None, service_code: str | None, place: Place
+) -> FrontDoorAnswer:
+    matches = needs_for(text=text, service_code=service_code)
+    best = matches[0]
+    return FrontDoorAnswer(
+        route=route_resolve(service=best.service, place=place),
+        confidence=best.confidence,
+        alternatives=matches[1:],
+    )
+
+
+# --- The front door's question, for the API and the pages ---------------------------
+
+
+@dataclass(frozen=True)
+class PageDecision:
+    """What the front door page shows next: the answer, a choice of services (need
+    unclear), a choice of places (postcode straddles councils), or the start page
+    again with an error for one field."""
+
+    kind: str  # "results", "choose_service", "choose_place" or "error"
+    answer: FrontDoorAnswer | None = None
+    matches: tuple[ServiceMatch, ...] = ()
+    candidates: tuple = ()
+    field: str = ""
+    message: str = ""
+
+
+def front_door_page(
+    *,
+    need: str,
+    service_code: str,
+    where: str,
+    lat: float | None,
+    lon: float | None,
+    area: str,
+) -> PageDecision:
+    try:
+        matches = needs_for(text=need, service_code=service_code or None)
+    except NoServiceMatched as exc:
+        return PageDecision(kind="error", field="need", message=str(exc))
+    except Http404:
+        return PageDecision(
+            kind="error", field="need", message=_("Choose a service from the list.")
+        )
+    if not service_code and not matches[0].confident and len(matches) > 1:
+        return PageDecision(kind="choose_service", matches=tuple(matches[:4]))
+    best = matches[0]
+    try:
+        if lat is not None and lon is not None:
+            place = place_from_point(lat=lat, lon=lon)
+        elif area:
+            place = place_from_area(area)
+        elif where.strip():
+            prefix = partial_postcode(where)
+            if prefix is not None:
+                candidates = places_for_partial(prefix)
+                if not candidates:
+                    raise PlaceNotFound(
+                        _("We cannot find any postcodes starting %(prefix)s.")
+                        % {"prefix": prefix.strip()}
+                    )
+                routes = routes_for_candidates(service=best.service, candidates=candidates)
+                bodies = {r.body.id if r.body else None for _c, r in routes}
+                if len(bodies) > 1:
+                    return PageDecision(
+                        kind="choose_place", matches=tuple(matches), candidates=tuple(routes)
+                    )
+                place = candidates[0].place
+            else:
+                place = place_from_postcode(where)
+        else:
+            return PageDecision(
+                kind="error",
+                field="where",
+                message=_("Enter a postcode, or use the map to show where."),
+            )
+    except PlaceError as exc:
+        return PageDecision(kind="error", field="where", message=str(exc))
+    except PlaceNotFound as exc:
+        return PageDecision(kind="error", field="where", message=str(exc))
+    return PageDecision(
+        kind="results",
+        answer=FrontDoorAnswer(
+            route=route_resolve(service=best.service, place=place),
+            confidence=best.confidence,
+            alternatives=matches[1:],
+        ),
+        matches=tuple(matches),
+    )

@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from joinedup.routing.forms import FrontDoorForm
-from joinedup.routing.selectors import map_areas_for
-from joinedup.routing.services import PageDecision, front_door_page
+from joinedup.routing.selectors import PageDecision, front_door_page, map_areas_for
 
 
 def start(request: HttpRequest) -> HttpResponse:

@@ -21,7 +21,7 @@ from joinedup.routing.places import (
     place_from_point,
     place_from_postcode,
 )
-from joinedup.routing.services import front_door_answer
+from joinedup.routing.selectors import front_door_answer
 
 
 class _ServiceSerializer(serializers.Serializer):
@@ -80,9 +80,15 @@ class RouteApi(APIView):
             "find one. A postcode must be a full one; give lat/lon for a point."
         ),
         parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, description="What the resident needs, in their words"),
-            OpenApiParameter("service", OpenApiTypes.STR, description="A catalogue service code, instead of q"),
-            OpenApiParameter("postcode", OpenApiTypes.STR, description="A full UK postcode, any spacing or case"),
+            OpenApiParameter(
+                "q", OpenApiTypes.STR, description="What the resident needs, in their words"
+            ),
+            OpenApiParameter(
+                "service", OpenApiTypes.STR, description="A catalogue service code, instead of q"
+            ),
+            OpenApiParameter(
+                "postcode", OpenApiTypes.STR, description="A full UK postcode, any spacing or case"
+            ),
             OpenApiParameter("lat", OpenApiTypes.FLOAT, description="WGS84 latitude (with lon)"),
             OpenApiParameter("lon", OpenApiTypes.FLOAT, description="WGS84 longitude (with lat)"),
         ],
@@ -92,9 +98,27 @@ class RouteApi(APIView):
                 "Pothole in two-tier Surrey",
                 response_only=True,
                 value={
-                    "service": {"code": "potholes", "lgsl": 557, "name": "Report a pothole", "confidence": 0.92},
-                    "alternatives": [{"code": "road-injury-claims", "lgsl": 558, "name": "Claim for an injury or damage caused by the road", "confidence": 0.31}],
-                    "body": {"name": "Surrey County Council", "gss": "E10000030", "kind": "county_council", "homepage": "http://www.surreycc.gov.uk/", "slug": "surrey"},
+                    "service": {
+                        "code": "potholes",
+                        "lgsl": 557,
+                        "name": "Report a pothole",
+                        "confidence": 0.92,
+                    },
+                    "alternatives": [
+                        {
+                            "code": "road-injury-claims",
+                            "lgsl": 558,
+                            "name": "Claim for an injury or damage caused by the road",
+                            "confidence": 0.31,
+                        }
+                    ],
+                    "body": {
+                        "name": "Surrey County Council",
+                        "gss": "E10000030",
+                        "kind": "county_council",
+                        "homepage": "http://www.surreycc.gov.uk/",
+                        "slug": "surrey",
+                    },
                     "reason": "The county council looks after potholes. This address is in Surrey, so Surrey County Council handles it.",
                     "action": {"kind": "link", "url": "http://www.surreycc.gov.uk/"},
                     "location": {"postcode": "SM7 1AA", "lat": 51.3216, "lon": -0.1995},
@@ -115,7 +139,9 @@ class RouteApi(APIView):
         except PlaceError as exc:
             field = "postcode" if data.get("postcode") else "lat"
             raise ValidationError({field: [str(exc)]}) from None
-        answer = front_door_answer(text=data.get("q"), service_code=data.get("service"), place=place)
+        answer = front_door_answer(
+            text=data.get("q"), service_code=data.get("service"), place=place
+        )
         language = get_language() or "en"
         route = answer.route
         body = route.body
@@ -136,7 +162,11 @@ class RouteApi(APIView):
                 },
                 "reason": route.reason,
                 "action": {"kind": route.action.kind, "url": route.action.url},
-                "location": {"postcode": route.place.postcode, "lat": route.place.lat, "lon": route.place.lon},
+                "location": {
+                    "postcode": route.place.postcode,
+                    "lat": route.place.lat,
+                    "lon": route.place.lon,
+                },
             }
         )
 

@@ -15,9 +15,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "files",
             nargs="*",
-            default=[str(LABELLED / "need_phrasings.csv"), str(LABELLED / "need_phrasings_holdout.csv")],
+            default=[
+                str(LABELLED / "need_phrasings.csv"),
+                str(LABELLED / "need_phrasings_holdout.csv"),
+            ],
         )
-        parser.add_argument("--misses", action="store_true", help="list the phrasings missed at top-1")
+        parser.add_argument(
+            "--misses", action="store_true", help="list the phrasings missed at top-1"
+        )
 
     def handle(self, *args, files: list[str], misses: bool, **opts):
         for name in files:
@@ -31,4 +36,6 @@ class Command(BaseCommand):
             )
             if misses:
                 for text, expected, ranked in result.misses:
-                    self.stdout.write(f"  {text!r}: expected {expected}, got {', '.join(ranked) or '-'}")
+                    self.stdout.write(
+                        f"  {text!r}: expected {expected}, got {', '.join(ranked) or '-'}"
+                    )

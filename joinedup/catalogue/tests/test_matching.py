@@ -1,0 +1,105 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from joinedup.catalogue.evaluation import evaluate, read_labelled
+from joinedup.catalogue.matching import NeedMatcher, ServiceText
+from joinedup.catalogue.selectors import need_match
+from joinedup.catalogue.text import demutations, fold, stem, terms, within_distance
+
+HERE = Path(__file__).parent
+
+
+def test_labelled_set_is_large_and_names_real_services(db):
+    from joinedup.catalogue.models import Service
+
+    rows = read_labelled(HERE / "need_phrasings.csv")
+    assert len(rows) >= 150
+    codes = set(Service.objects.values_list("code", flat=True))
+    assert {expected for _text, expected in rows} <= codes
+    assert len({expected for _text, expected in rows}) >= 80  # spread over the catalogue
+    # Residents' phrasings, not the catalogue's own keywords read back.
+    keywords = {k.lower() for s in Service.objects.all() for k in s.keywords + s.keywords_cy}
+    copied = [text for text, _expected in rows if text.lower() in keywords]
+    assert len(copied) <= len(rows) // 10, copied
+
+
+def test_accuracy_on_the_labelled_set_meets_the_aim(db):
+    result = evaluate(read_labelled(HERE / "need_phrasings.csv"))
+    assert result.top1_rate >= 0.90, result.misses
+    assert result.top3_rate >= 0.98, result.misses
+
+
+def test_held_out_phrasings_do_not_regress(db):
+    # Written after the keywords were tuned and never tuned against: the honest figure
+    # (docs/benchmarks.md). This only guards against a regression.
+    result = evaluate(read_labelled(HERE / "need_phrasings_holdout.csv"))
+    assert result.total == 50
+    assert result.top1_rate >= 0.74
+    assert result.top3_rate >= 0.86
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my bins weren't emptied", "missed-bin"),
+        ("huge hole in the road", "potholes"),
+        ("car dumped outside for weeks", "abandoned-vehicles"),
+        ("potohle", "potholes"),  # a typing slip
+        ("the streetlamp is off", "street-lights"),  # a compound word
+        ("mae fy min heb ei gasglu", "missed-bin"),  # Welsh, with a mutation (bin → min)
+        ("TWLL YN Y FFORDD", "potholes"),
+    ],
+)
+def test_examples(db, text, expected):
+    assert need_match(text=text)[0].service.code == expected
+
+
+def test_confidence_is_low_when_the_need_is_unclear(db):
+    unclear = need_match(text="rubbish")
+    assert unclear[0].confidence < 0.45
+    assert not unclear[0].confident
+    clear = need_match(text="huge hole in the road")
+    assert clear[0].confidence >= 0.9
+    assert clear[0].confident
+    assert [m.confidence for m in clear] == sorted((m.confidence for m in clear), reverse=True)
+
+
+def test_nothing_matches_nonsense_or_nothing(db):
+    assert need_match(text="qqqq zzzz") == []
+    assert need_match(text="") == []
+    assert need_match(text="the and of") == []
+
+
+def test_evaluate_command_prints_accuracy(db, capsys):
+    call_command("catalogue_evaluate", str(HERE / "need_phrasings.csv"))
+    out = capsys.readouterr().out
+    assert out.startswith("need_phrasings.csv: 191 phrasings, top-1 ")
+    assert "top-3 " in out
+
+
+def test_text_helpers():
+    assert fold("Sŵn\u2019s Café") == "swns cafe"
+    assert fold("wagio'r bin") == "wagio r bin"
+    assert stem("emptied") == stem("empty") == "empty"
+    assert stem("dumped") == stem("dumping") == "dump"
+    assert stem("biniau") == "bin"
+    assert terms("My bins weren't emptied", "any") == ["bin", "empty"]
+    assert "twll" in demutations("nhwll")
+    assert "bin" in demutations("fin")
+    assert within_distance("potohle", "pothole", 1)
+    assert not within_distance("pothole", "potato", 1)
+
+
+def test_matcher_uses_synonyms_at_a_lower_weight():
+    matcher = NeedMatcher(
+        [
+            ServiceText("a", ("Refuse collection",), (), ()),
+            ServiceText("b", ("Rubbish tip",), (), ()),
+        ],
+        [["refuse", "rubbish"]],
+    )
+    ranked = matcher.match("rubbish")
+    assert [m.code for m in ranked] == ["b", "a"]
+    assert ranked[0].score > ranked[1].score > 0
