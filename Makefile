@@ -29,6 +29,8 @@ setup: install ## Create the database, import the bundled real data and the demo
 	@$(LOCAL_ENV) $(PY) manage.py catalogue_load_demo
 	@$(LOCAL_ENV) $(PY) manage.py service_requests_load
 	@$(LOCAL_ENV) $(PY) manage.py open311_demo_key
+	@$(LOCAL_ENV) $(PY) manage.py govuk_pay_sandbox_setup
+	@$(LOCAL_ENV) $(PY) manage.py council_tax_demo_load
 	@$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput -v0
 
 .PHONY: run
@@ -36,8 +38,15 @@ run: setup ## Set everything up and serve the platform at http://127.0.0.1:$(POR
 	@echo
 	@echo "joinedup is running at http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
 	@echo "Sign in at http://127.0.0.1:$(PORT)/sign-in/ with a demo login above."
-	@$(LOCAL_ENV) $(PY) -m gunicorn config.wsgi:application \
+	@export JOINEDUP_PUBLIC_URL=$${JOINEDUP_PUBLIC_URL:-http://127.0.0.1:$(PORT)}; \
+		$(LOCAL_ENV) $(PY) manage.py jobs_worker --interval 1 > var/jobs-worker.log 2>&1 & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(LOCAL_ENV) $(PY) -m gunicorn config.wsgi:application \
 		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
+
+.PHONY: worker
+worker: ## Run the background jobs worker (notifications, webhooks, payment reconciliation)
+	@$(LOCAL_ENV) $(PY) manage.py jobs_worker
 
 .PHONY: test
 test: install ## Run the whole test suite (PostGIS if DATABASE_URL points at PostgreSQL, else SpatiaLite)

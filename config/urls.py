@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("joinedup.payments.urls")),
     path("", include("joinedup.service_requests.urls")),
     path("open311/v2/", include("joinedup.integrations.open311.urls")),
+    path("", include("joinedup.council_tax.urls")),
 ]
 
 handler400 = "joinedup.core.views.bad_request"

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "joinedup.crm",
     "joinedup.service_requests",
     "joinedup.integrations.open311",
+    "joinedup.council_tax",
 ]
 
 MIDDLEWARE = [

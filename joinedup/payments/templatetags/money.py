@@ -10,3 +10,9 @@ def pounds(pence: int | None) -> str:
         return ""
     sign = "-" if pence < 0 else ""
     return f"{sign}£{abs(pence) / 100:,.2f}"
+
+
+@register.filter
+def pounds_abs(pence: int | None) -> str:
+    """The amount without its sign: a credit shown in a Credit column."""
+    return "" if pence is None else pounds(abs(pence))

@@ -304,9 +304,12 @@ def test_two_refunds_racing_only_one_wins(pay_sandbox, org_a, officer_a, admin_a
         expected_available_pence=14500,
         reason="a",
     )
-    with unchanged(
-        Refund.objects.all(), LedgerTransaction.objects.all(), SandboxPayment.objects.all()
-    ), pytest.raises(RefundConflict):
+    with (
+        unchanged(
+            Refund.objects.all(), LedgerTransaction.objects.all(), SandboxPayment.objects.all()
+        ),
+        pytest.raises(RefundConflict),
+    ):
         refund_issue(
             actor=admin_a,
             payment=payment,

@@ -46,9 +46,10 @@ def payment_json(payment: SandboxPayment, *, base: str, for_search: bool = False
         if not for_search and payment.status == SandboxStatus.CREATED:
             next_url = f"{base}/sandbox-pay/secure/{payment.page_token}/"
             links["next_url"] = _link(next_url)
+            # GOV.UK Pay also sends `params: {"chargeTokenId": …}` here, but its own
+            # definition types each param as an object, so the sandbox leaves it out.
             links["next_url_post"] = {
                 "type": "application/x-www-form-urlencoded",
-                "params": {"chargeTokenId": payment.page_token},
                 "href": next_url,
                 "method": "POST",
             }

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from joinedup.council_tax import views
+
+app_name = "council_tax"
+
+urlpatterns = [
+    path("council-tax/", views.find_account, name="find"),
+    path("council-tax/account/", views.account, name="account"),
+    path("council-tax/account/pay/", views.pay, name="pay"),
+    path("council-tax/account/leave/", views.leave, name="leave"),
+    path("staff/council-tax/", views.staff_search, name="staff-search"),
+    path("staff/council-tax/accounts/<int:account_id>/", views.staff_account, name="staff-account"),
+    path("staff/council-tax/accounts/<int:account_id>/bill/", views.staff_bill, name="staff-bill"),
+    path(
+        "staff/council-tax/payments/<uuid:payment_id>/refund/",
+        views.staff_refund,
+        name="staff-refund",
+    ),
+]
