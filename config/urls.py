@@ -10,6 +10,7 @@ urlpatterns = [
     path("mapit/", include("joinedup.geo.api.urls")),
     path("api/internal/core/", include("joinedup.core.api.urls")),
     path("staff/", include("joinedup.crm.urls")),
+    path("account/", include("joinedup.accounts.urls")),
     path("api/internal/crm/", include("joinedup.crm.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
     path("admin/", admin.site.urls),

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "joinedup.service_requests",
     "joinedup.integrations.open311",
     "joinedup.council_tax",
+    "joinedup.accounts",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +202,12 @@ JOINEDUP_LOCKOUT_WINDOW_SECONDS = int(os.environ.get("JOINEDUP_LOCKOUT_WINDOW_SE
 JOINEDUP_STAFF_PATH_PREFIXES = ["/staff/", "/api/internal/", "/admin/"]
 JOINEDUP_API_PATH_PREFIXES = ["/api/"]
 OTP_TOTP_ISSUER = "joinedup"
+# Links on the officers' home page: (label, URL name); apps add theirs here.
+JOINEDUP_STAFF_LINKS = [
+    ("People", "crm:person-list"),
+    ("Data-sharing agreements", "crm:agreement-list"),
+    ("Erasure requests", "crm:erasure-request-list"),
+]
 # Scopes an internal API token may carry; apps add theirs here.
 JOINEDUP_API_SCOPES = ["crm:read", "crm:write"]
 # Every response's Content-Security-Policy; {nonce} is filled per response.
@@ -209,6 +216,21 @@ JOINEDUP_CSP = (
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+# --- Residents' accounts -------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "joinedup <no-reply@joinedup.invalid>")
+# GOV.UK One Login (OpenID Connect): off unless enabled and configured.
+GOVUK_ONE_LOGIN_ENABLED = env_bool("GOVUK_ONE_LOGIN_ENABLED", False)
+GOVUK_ONE_LOGIN_ISSUER = os.environ.get("GOVUK_ONE_LOGIN_ISSUER", "https://oidc.account.gov.uk/")
+GOVUK_ONE_LOGIN_CLIENT_ID = os.environ.get("GOVUK_ONE_LOGIN_CLIENT_ID", "")
+GOVUK_ONE_LOGIN_PRIVATE_KEY = os.environ.get("GOVUK_ONE_LOGIN_PRIVATE_KEY", "")
+if os.environ.get("GOVUK_ONE_LOGIN_PRIVATE_KEY_FILE"):
+    GOVUK_ONE_LOGIN_PRIVATE_KEY = Path(os.environ["GOVUK_ONE_LOGIN_PRIVATE_KEY_FILE"]).read_text()
+if GOVUK_ONE_LOGIN_ENABLED and not (GOVUK_ONE_LOGIN_CLIENT_ID and GOVUK_ONE_LOGIN_PRIVATE_KEY):
+    raise ImproperlyConfigured(
+        "GOVUK_ONE_LOGIN_ENABLED needs GOVUK_ONE_LOGIN_CLIENT_ID and a private key; see .env.example"
+    )
 
 # --- APIs -----------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -15,3 +15,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 JOINEDUP_AREA_INDEX_TTL = 0
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin
 
+from joinedup.core.forms import SignInForm
 from joinedup.core.models import (
     AuditEvent,
     Membership,
@@ -9,6 +11,14 @@ from joinedup.core.models import (
     PartnershipMember,
     User,
 )
+
+
+class AdminSignInForm(SignInForm, AdminAuthenticationForm):
+    """The admin site's sign-in, throttled and locked out like every other."""
+
+
+# The admin's own sign-in page would otherwise be a way round the lockout.
+admin.site.login_form = AdminSignInForm
 
 
 class MembershipInline(admin.TabularInline):

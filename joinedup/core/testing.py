@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
@@ -70,3 +71,114 @@ def unchanged(*querysets: models.QuerySet) -> Iterator[None]:
     before = _state(list(querysets))
     yield
     assert _state(list(querysets)) == before, "a refused request changed data"
+
+
+# --- The persona matrix ---------------------------------------------------------------
+
+# URL prefixes of officer pages and internal APIs: every URL under them must have an
+# entry in some app's `tests/matrix.py`.
+OFFICER_PREFIXES = ("staff/", "api/internal/")
+MATRIX_PERSONAS = (
+    "anonymous",
+    "resident",
+    "viewer_a",
+    "officer_a",
+    "admin_a",
+    "dpo_a",
+    "partner_b",
+    "officer_b",
+)
+SCENARIOS = ("without_agreement", "with_agreement")
+
+
+@dataclass
+class Endpoint:
+    """One officer URL in the persona matrix.
+
+    `expected` gives the status for every persona in MATRIX_PERSONAS; `with_agreement`
+    overrides some when organisations A and B have an agreement in force. `args`, `data`,
+    `hidden` and `watch` are functions of the matrix context (a dict of the objects the
+    matrix set up). `hidden` strings must not appear in any response whose status is 400
+    or more (nothing leaks from a refusal); `watch` querysets must be unchanged by every
+    refused request (nothing changes)."""
+
+    name: str
+    expected: Mapping[str, int]
+    with_agreement: Mapping[str, int] = field(default_factory=dict)
+    method: str = "get"
+    args: Callable[[dict], list] = lambda ctx: []
+    data: Callable[[dict], dict] = lambda ctx: {}
+    hidden: Callable[[dict], list[str]] = lambda ctx: []
+    watch: Callable[[dict], list[models.QuerySet]] = lambda ctx: []
+    content_type: str | None = None
+    # Called before each persona's request, for one-shot actions (e.g. undoing a merge).
+    prepare: Callable[[dict], None] | None = None
+    # Personas (per scenario) who get a page but must not see the `hidden` strings on it.
+    conceal_from: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def status_for(self, persona: str, scenario: str) -> int:
+        if scenario == "with_agreement" and persona in self.with_agreement:
+            return self.with_agreement[persona]
+        return self.expected[persona]
+
+
+def officer_url_names() -> dict[str, str]:
+    """Every named URL under an officer prefix: {"namespace:name": route}."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: dict[str, str] = {}
+
+    def walk(patterns, prefix: str, namespace: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                walk(p.url_patterns, prefix + str(p.pattern), ns)
+            elif isinstance(p, URLPattern) and p.name:
+                route = prefix + str(p.pattern)
+                if route.lstrip("^").startswith(OFFICER_PREFIXES):
+                    found[f"{namespace}{p.name}"] = route
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def run_endpoint(
+    endpoint: Endpoint, users: Mapping[str, Any], ctx: dict, scenario: str
+) -> list[str]:
+    """Request the endpoint as every persona; return what went wrong. Personas that are
+    refused go first, so a success cannot hide what a refusal would have changed."""
+    from django.urls import reverse
+
+    failures = []
+
+    def refused(persona: str) -> bool:
+        # Anonymous requests are refused by a redirect to sign in.
+        return persona == "anonymous" or endpoint.status_for(persona, scenario) >= 400
+
+    order = sorted(MATRIX_PERSONAS, key=lambda p: not refused(p))
+    for persona in order:
+        status = endpoint.status_for(persona, scenario)
+        if endpoint.prepare is not None:
+            endpoint.prepare(ctx)
+        url = reverse(endpoint.name, args=endpoint.args(ctx))
+        client = client_for(users.get(persona))
+        kwargs: dict[str, Any] = {}
+        if endpoint.content_type:
+            kwargs["content_type"] = endpoint.content_type
+        watched = endpoint.watch(ctx) if refused(persona) else []
+        before = _state(watched)
+        response = getattr(client, endpoint.method)(url, endpoint.data(ctx), **kwargs)
+        if response.status_code != status:
+            failures.append(
+                f"{endpoint.name} {scenario} {persona}: expected {status}, got {response.status_code}"
+            )
+        if response.status_code >= 400 or persona in endpoint.conceal_from.get(scenario, ()):
+            body = response.content.decode(errors="replace")
+            failures += [
+                f"{endpoint.name} {scenario} {persona}: response shows {secret!r}"
+                for secret in endpoint.hidden(ctx)
+                if secret in body
+            ]
+        if watched and _state(watched) != before:
+            failures.append(f"{endpoint.name} {scenario} {persona}: a refused request changed data")
+    return failures

@@ -5,6 +5,7 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -103,10 +104,15 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
 def staff_home(request: HttpRequest) -> HttpResponse:
     organisations = selectors.organisation_list_for_actor(actor=request.user)
     partnerships = selectors.partnership_list_for_actor(actor=request.user)
+    links = (
+        [(label, reverse(name)) for label, name in settings.JOINEDUP_STAFF_LINKS]
+        if organisations
+        else []
+    )
     return render(
         request,
         "core/staff_home.html",
-        {"organisations": organisations, "partnerships": partnerships},
+        {"organisations": organisations, "partnerships": partnerships, "links": links},
     )
 
 

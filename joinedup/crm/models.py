@@ -390,3 +390,14 @@ class SubjectAccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Subject access request {self.pk}"
+
+
+# The seeded categories' names, marked so they are translated where residents see them.
+CATEGORY_NAMES = [
+    _("Contact details"),
+    _("Contact history"),
+    _("Consent"),
+    _("Service requests"),
+    _("Council tax"),
+    _("Vehicles"),
+]

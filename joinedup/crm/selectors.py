@@ -238,6 +238,47 @@ def _identity(person: Person) -> matching.Identity:
     )
 
 
+def account_matches(*, actor, person: Person) -> QuerySet[Person]:
+    """Residents' own records (from their accounts) whose verified email address is one
+    the actor may already see on `person`. They are not otherwise visible to officers;
+    this lets an officer link their organisation's record to the resident's account
+    without revealing accounts to anyone who does not already know the address."""
+    if not person_list(actor=actor).filter(pk=person.pk).exists():
+        return Person.objects.none()
+    holders = set(person_access(actor=actor, person=person).get(CONTACT_DETAILS, {}))
+    emails = set(
+        person.contact_points.filter(
+            registry.organisation_filter(holders), kind="email"
+        ).values_list("normalised", flat=True)
+    )
+    emails.discard("")
+    if not emails:
+        return Person.objects.none()
+    return (
+        Person.objects.live()
+        .filter(
+            user__isnull=False,
+            contact_points__organisation__isnull=True,
+            contact_points__verified_at__isnull=False,
+            contact_points__normalised__in=emails,
+        )
+        .exclude(pk=person.pk)
+        .distinct()
+    )
+
+
+def person_get_for_merge(*, actor, person: Person, public_id) -> Person:
+    """The other person of a merge: one the actor may see, or a resident's account that
+    matches `person` by verified email address."""
+    other = Person.objects.filter(public_id=public_id).first()
+    if (
+        other is not None
+        and account_matches(actor=actor, person=person).filter(pk=other.pk).exists()
+    ):
+        return other
+    return person_get(actor=actor, public_id=public_id)
+
+
 def person_duplicates(
     *, actor, person: Person, limit: int = 10
 ) -> list[tuple[Person, matching.MatchScore]]:
@@ -254,9 +295,10 @@ def person_duplicates(
         block |= Q(addresses__postcode__in=me.postcodes)
     if me.emails:
         block |= Q(contact_points__normalised__in=me.emails)
+    visible = person_list(actor=actor).filter(pk__in=Person.objects.filter(block).values("pk"))
+    accounts = account_matches(actor=actor, person=person)
     candidates = (
-        person_list(actor=actor)
-        .filter(pk__in=Person.objects.filter(block).values("pk"))
+        Person.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=accounts.values("pk")))
         .exclude(pk=person.pk)
         .prefetch_related("addresses", "contact_points")[:200]
     )

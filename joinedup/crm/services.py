@@ -219,8 +219,8 @@ def person_merge(*, actor, survivor: Person, duplicate: Person) -> PersonMerge:
     """Merge a duplicate into a survivor: the duplicate's records then show on the
     survivor (records stay where they are, so `person_unmerge` can undo it exactly). A
     person with a resident account always survives."""
-    for person in (survivor, duplicate):
-        selectors.person_get(actor=actor, public_id=person.public_id)
+    selectors.person_get(actor=actor, public_id=survivor.public_id)
+    selectors.person_get_for_merge(actor=actor, person=survivor, public_id=duplicate.public_id)
     if not organisation_ids_for(actor, WRITE_ROLES):
         raise Http404("No such person")
     if survivor.pk == duplicate.pk:

@@ -161,7 +161,7 @@ def contact_details_add(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def person_merge(request: HttpRequest, public_id, other_id) -> HttpResponse:
     person = selectors.person_get(actor=request.user, public_id=public_id)
-    other = selectors.person_get(actor=request.user, public_id=other_id)
+    other = selectors.person_get_for_merge(actor=request.user, person=person, public_id=other_id)
     if request.method == "POST":
         try:
             merge = services.person_merge(actor=request.user, survivor=person, duplicate=other)

@@ -21,6 +21,7 @@ from joinedup.core.models import (
     Role,
     User,
 )
+from joinedup.demo.citizen_record import RESIDENT_USERNAME, demo_citizen_record_load
 from joinedup.geo.models import Area
 
 PARTNERSHIP_SLUG = "sutton-merton-surrey"
@@ -81,7 +82,10 @@ DEMO_PEOPLE = {
     "sutton.admin": ("E09000029", Role.ADMIN),
     "sutton.officer": ("E09000029", Role.OFFICER),
     "sutton.viewer": ("E09000029", Role.VIEWER),
+    "sutton.dpo": ("E09000029", Role.OFFICER),
+    "merton.admin": ("E09000024", Role.ADMIN),
     "merton.officer": ("E09000024", Role.OFFICER),
+    "merton.dpo": ("E09000024", Role.OFFICER),
     "reigate.officer": ("E07000211", Role.OFFICER),
     "surrey.officer": ("E10000030", Role.OFFICER),
     "met.officer": ("E23000001", Role.OFFICER),
@@ -165,6 +169,15 @@ def demo_load(*, credentials_file: Path) -> DemoResult:
             user=user, organisation=employer, defaults={"role": role}
         )
         result.logins[username] = password
+    sutton, merton = _org("E09000029"), _org("E09000024")
+    if sutton is not None and merton is not None:
+        resident_password = saved.get(RESIDENT_USERNAME) or secrets.token_urlsafe(12)
+        demo_citizen_record_load(sutton=sutton, merton=merton, resident_password=resident_password)
+        resident = User.objects.get(username=RESIDENT_USERNAME)
+        if not resident.check_password(resident_password):
+            resident.set_password(resident_password)
+            resident.save(update_fields=["password"])
+        result.logins[RESIDENT_USERNAME] = resident_password
     credentials_file.parent.mkdir(parents=True, exist_ok=True)
     credentials_file.write_text("".join(f"{u} {p}\n" for u, p in result.logins.items()))
     credentials_file.chmod(0o600)

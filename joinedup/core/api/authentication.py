@@ -14,6 +14,7 @@ import hmac
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from joinedup.core.models import ApiToken
@@ -31,13 +32,13 @@ class OrganisationTokenAuthentication(authentication.BaseAuthentication):
         if keyword != KEYWORD:
             return None
         raw = raw.strip()
-        parts = raw.split("_")
-        if len(parts) != 3 or parts[0] != "jdu" or not parts[1] or not parts[2]:
+        # jdu_<hex prefix>_<secret>; the secret is URL-safe base64 and may contain "_".
+        mark, _, rest = raw.partition("_")
+        prefix, _, secret = rest.partition("_")
+        if mark != "jdu" or not prefix or not secret:
             raise exceptions.AuthenticationFailed("Invalid token.")
         token = (
-            ApiToken.objects.select_related("account", "organisation")
-            .filter(prefix=parts[1])
-            .first()
+            ApiToken.objects.select_related("account", "organisation").filter(prefix=prefix).first()
         )
         digest = hashlib.sha256(raw.encode()).hexdigest()
         # Compare even when no row matched, so timing does not tell a prefix exists.
@@ -71,8 +72,34 @@ class HasTokenScope(permissions.BasePermission):
         return needed <= set(token.scopes)
 
 
+class IsOrganisationMember(permissions.BasePermission):
+    """Internal APIs are for people and systems acting for an organisation; a signed-in
+    resident gets 403."""
+
+    message = "Only organisations' officers and systems may use this API."
+
+    def has_permission(self, request, view) -> bool:
+        from joinedup.core.permissions import organisation_ids_for
+
+        return bool(organisation_ids_for(request.user))
+
+
 INTERNAL_API_AUTHENTICATION = [
     OrganisationTokenAuthentication,
     authentication.SessionAuthentication,
 ]
-INTERNAL_API_PERMISSIONS = [permissions.IsAuthenticated, HasTokenScope]
+INTERNAL_API_PERMISSIONS = [permissions.IsAuthenticated, IsOrganisationMember, HasTokenScope]
+
+
+class OrganisationTokenScheme(OpenApiAuthenticationExtension):
+    """Documents organisation tokens in the OpenAPI schema as HTTP bearer tokens."""
+
+    target_class = OrganisationTokenAuthentication
+    name = "organisationToken"
+
+    def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An organisation's API token: jdu_<prefix>_<secret>",
+        }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +23,7 @@ class InternalApi(APIView):
 
 
 class CallerGetApi(InternalApi):
+    @extend_schema_serializer(component_name="CallerOutput")
     class OutputSerializer(serializers.Serializer):
         username = serializers.CharField()
         organisations = serializers.ListField(child=serializers.CharField())

@@ -203,6 +203,17 @@ def test_api_token_is_stored_hashed_and_authenticates(admin_a, org_a):
     assert Membership.objects.get(user=token.account).role == Role.VIEWER
 
 
+def test_secrets_containing_underscores_authenticate(admin_a, org_a, monkeypatch):
+    import secrets as secrets_module
+
+    monkeypatch.setattr(secrets_module, "token_urlsafe", lambda n: "a_b_c" + "x" * 40)
+    _, raw = services.api_token_create(
+        actor=admin_a, organisation=org_a, name="Underscores", scopes=["crm:read"]
+    )
+    assert raw.count("_") == 4
+    assert Client().get(reverse("core-api:caller"), **_bearer(raw)).status_code == 200
+
+
 def test_revoked_expired_and_forged_tokens_are_refused(admin_a, org_a):
     token, raw = services.api_token_create(
         actor=admin_a, organisation=org_a, name="Old system", scopes=["crm:read"]
@@ -240,3 +251,24 @@ def test_token_scopes_must_be_known(admin_a, org_a):
 
     with unchanged(ApiToken.objects.all()), pytest.raises(ValidationError):
         services.api_token_create(actor=admin_a, organisation=org_a, name="x", scopes=["root"])
+
+
+def test_admin_sign_in_is_locked_out_too(admin_a):
+    admin_a.is_staff = True
+    admin_a.save()
+    client = Client()
+    for _ in range(settings.JOINEDUP_LOCKOUT_FAILURES):
+        client.post("/admin/login/", {"username": "admin_a", "password": "nope"})
+    locked = client.post("/admin/login/", {"username": "admin_a", "password": PASSWORD})
+    assert locked.status_code == 200
+    assert "too many failed attempts" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("name", ["core:mfa-enrol", "core:mfa-verify"])
+def test_mfa_pages_have_no_axe_violations(assert_accessible, officer_a, name):
+    if name == "core:mfa-verify":
+        TOTPDevice.objects.create(user=officer_a, name="phone", confirmed=True)
+    client = _password_only("officer_a")
+    assert_accessible(client.get(reverse(name)))
+    assert_accessible(client.post(reverse(name), {"token": "12"}))

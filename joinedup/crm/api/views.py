@@ -3,7 +3,7 @@ telephony, case management) with an organisation token or an officer's session."
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -42,6 +42,7 @@ class PersonSearchApi(InternalApi):
 class PersonGetApi(InternalApi):
     required_scopes = ("crm:read",)
 
+    @extend_schema_serializer(component_name="PersonRecord")
     class RecordSerializer(serializers.Serializer):
         kind = serializers.CharField()
         reference = serializers.CharField()
@@ -53,10 +54,7 @@ class PersonGetApi(InternalApi):
             allow_null=True, help_text="Agreement reference; null for the caller's own records"
         )
 
-    class SectionSerializer(serializers.Serializer):
-        category = serializers.CharField()
-        records = serializers.ListField(child=serializers.DictField())
-
+    @extend_schema_serializer(component_name="PersonOutput")
     class OutputSerializer(PersonSummarySerializer):
         sections = serializers.ListField(child=serializers.DictField())
 
@@ -95,11 +93,13 @@ class PersonGetApi(InternalApi):
 class ContactEventCreateApi(InternalApi):
     required_scopes = ("crm:write",)
 
+    @extend_schema_serializer(component_name="ContactEventInput")
     class InputSerializer(serializers.Serializer):
         channel = serializers.ChoiceField(choices=Channel.choices)
         summary = serializers.CharField(max_length=4000)
         inbound = serializers.BooleanField(default=True)
 
+    @extend_schema_serializer(component_name="ContactEventOutput")
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         occurred_at = serializers.DateTimeField()

@@ -156,3 +156,24 @@ def test_the_account_holder_survives_a_merge(alice, officer_a, org_a, resident):
     assert merge.survivor == account
     alice.refresh_from_db()
     assert alice.merged_into == account
+
+
+def test_an_account_is_suggested_only_to_officers_who_know_its_email(
+    alice, officer_a, partner_b, org_b, resident
+):
+    from django.http import Http404
+
+    account = services.person_for_account(
+        user=resident, given_name="Alice", family_name="Okafor", email="alice.okafor@example.net"
+    )
+    found = dict(selectors.person_duplicates(actor=officer_a, person=alice))
+    assert "email" in found[account].reasons
+    other = services.person_create(
+        actor=partner_b, organisation=org_b, given_name="Alice", family_name="Okafor"
+    )
+    assert selectors.person_duplicates(actor=partner_b, person=other) == []
+    with pytest.raises(Http404):
+        selectors.person_get_for_merge(actor=partner_b, person=other, public_id=account.public_id)
+    merge = services.person_merge(actor=officer_a, survivor=alice, duplicate=account)
+    assert merge.survivor == account  # the account holder survives
+    assert selectors.person_get(actor=officer_a, public_id=account.public_id) == account

@@ -1,0 +1,165 @@
+"""Every resident page, in English and Welsh, has no axe-core violations; and a resident's
+choices change what partners see."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from joinedup.accounts.models import ResidentAccount
+from joinedup.core.testing import client_for
+from joinedup.crm import selectors
+from joinedup.crm import services as crm_services
+from joinedup.crm.models import LawfulBasis, PersonHolding, PrivacyNotice
+from joinedup.crm.tests.conftest import make_agreement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def household(resident, officer_a, org_a, org_b):
+    """A verified resident whose record Sutton holds, under a consent-based agreement with
+    Merton, and both partners' privacy notices."""
+    ResidentAccount.objects.create(
+        user=resident, email_verified_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    )
+    person = crm_services.person_for_account(
+        user=resident, given_name="Rae", family_name="Sidhu", email="resident@example.org"
+    )
+    PersonHolding.objects.create(person=person, organisation=org_a)
+    crm_services.contact_event_record(
+        actor=officer_a,
+        person=person,
+        organisation=org_a,
+        channel="call",
+        summary="Asked about a parking permit",
+    )
+    agreement = make_agreement(
+        "DSA-CONSENT", [org_a, org_b], ["contact_details", "service_requests"], LawfulBasis.CONSENT
+    )
+    for org in (org_a, org_b):
+        PrivacyNotice.objects.create(
+            organisation=org,
+            summary=f"How {org.name} uses your data.",
+            url="https://example.org/privacy",
+            contact_email="dpo@example.org",
+        )
+    return person, agreement
+
+
+def test_withdrawing_consent_changes_the_shared_view(household, resident, partner_b):
+    person, agreement = household
+    client = client_for(resident)
+    client.post(reverse("accounts:consent"), {"agreement": agreement.reference, "choice": "give"})
+    assert list(selectors.person_list(actor=partner_b)) == [person]
+    page = client_for(partner_b).get(reverse("crm:person-detail", args=[person.public_id]))
+    assert "Agreement DSA-CONSENT" in page.content.decode()
+    assert "You agreed" in client.get(reverse("accounts:my-account")).content.decode()
+
+    client.post(
+        reverse("accounts:consent"), {"agreement": agreement.reference, "choice": "withdraw"}
+    )
+    assert list(selectors.person_list(actor=partner_b)) == []
+    assert (
+        client_for(partner_b).get(reverse("crm:person-detail", args=[person.public_id])).status_code
+        == 404
+    )
+
+
+def test_consent_for_an_unknown_agreement_is_404(household, resident):
+    assert (
+        client_for(resident)
+        .post(reverse("accounts:consent"), {"agreement": "NOPE", "choice": "give"})
+        .status_code
+        == 404
+    )
+
+
+def test_my_account_shows_what_every_partner_holds(household, resident):
+    html = client_for(resident).get(reverse("accounts:my-account")).content.decode()
+    assert "Asked about a parking permit" in html
+    assert "London Borough of Sutton" in html
+    assert "resident@example.org" in html
+
+
+def _pages(anon: Client, resident_client: Client) -> dict[str, object]:
+    """Each resident page's response (forms with their errors too)."""
+    pages = {
+        "sign_up": anon.get(reverse("accounts:sign-up")),
+        "sign_up_errors": anon.post(reverse("accounts:sign-up"), {"email": "bad"}),
+        "sign_in": anon.get(reverse("accounts:sign-in")),
+        "sign_in_errors": anon.post(reverse("accounts:sign-in"), {"username": "", "password": ""}),
+        "password_reset": anon.get(reverse("accounts:password-reset")),
+        "password_reset_errors": anon.post(reverse("accounts:password-reset"), {"email": "x"}),
+        "check_email": anon.post(
+            reverse("accounts:password-reset"), {"email": "nobody@example.net"}
+        ),
+        "link_failed": anon.get(reverse("accounts:verify", args=["not-a-token"])),
+        "privacy": anon.get(reverse("accounts:privacy")),
+        "my_account": resident_client.get(reverse("accounts:my-account")),
+        "download": resident_client.get(reverse("accounts:download")),
+        "erasure": resident_client.get(reverse("accounts:erasure")),
+        "erasure_sent": resident_client.post(reverse("accounts:erasure"), {"reason": "Moving"}),
+    }
+    return pages
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_resident_pages_have_no_axe_violations(assert_accessible, household, resident, language):
+    client = client_for(resident)
+    anon = Client()
+    for c in (client, anon):
+        c.cookies["django_language"] = language
+    for name, response in _pages(anon, client).items():
+        assert response.status_code in (200, 400), (name, response.status_code)
+        assert f'<html lang="{language}"' in response.content.decode(), name
+        assert_accessible(response)
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_account_flow_pages_have_no_axe_violations(
+    assert_accessible, language, django_capture_on_commit_callbacks
+):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    with django_capture_on_commit_callbacks(execute=True):
+        check = client.post(
+            reverse("accounts:sign-up"),
+            {
+                "given_name": "Ana",
+                "family_name": "Lee",
+                "email": "ana@example.net",
+                "password": "glass tiger river lantern",
+            },
+        )
+    assert_accessible(check)
+    link = mail.outbox[0].body.split("http://testserver")[1].split()[0]
+    assert_accessible(client.get(link))
+    from joinedup.core.models import User
+
+    user = User.objects.get(username="ana@example.net")
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    url = reverse(
+        "accounts:password-reset-confirm",
+        args=[
+            urlsafe_base64_encode(force_bytes(user.pk)),
+            default_token_generator.make_token(user),
+        ],
+    )
+    assert_accessible(client.get(url))
+    assert_accessible(client.post(url, {"password": "short"}))
+    assert_accessible(client.post(url, {"password": "a long enough new passphrase"}))
+
+
+def test_pages_are_in_welsh(household, resident):
+    client = client_for(resident)
+    client.cookies["django_language"] = "cy"
+    html = client.get(reverse("accounts:my-account")).content.decode()
+    assert "Eich cyfrif" in html
+    assert "Manylion cyswllt" in html
+    assert "Galwad ffôn" in html
+    assert "Sharing you have agreed to" not in html
