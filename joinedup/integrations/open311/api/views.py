@@ -20,8 +20,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import exceptions, serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -29,7 +35,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from joinedup.catalogue.selectors import service_get
+from joinedup.catalogue.index import get_catalogue
 from joinedup.integrations.open311.api.params import (
     Open311Error,
     attributes,
@@ -136,7 +142,22 @@ class DjangoFormParser(FormParser):
         return parser_context["request"]._request.POST
 
 
+class Open311AutoSchema(AutoSchema):
+    """One operation per format: `..._json` answers application/json, `..._xml` text/xml."""
+
+    def _format(self) -> str:
+        return "xml" if self.path.endswith(".xml") else "json"
+
+    def get_operation_id(self) -> str:
+        name = getattr(self.view, "operations", {}).get(self.method.lower(), self.method.lower())
+        return f"open311_{name}_{self._format()}"
+
+    def map_renderers(self, attribute: str) -> list[str]:
+        return ["text/xml"] if self._format() == "xml" else ["application/json"]
+
+
 class Open311View(APIView):
+    schema = Open311AutoSchema()
     authentication_classes: list = []
     permission_classes = [AllowAny]
     renderer_classes = [Open311JSONRenderer, Open311XMLRenderer]
@@ -167,13 +188,24 @@ class Open311View(APIView):
 # --- Documentation shapes ---------------------------------------------------------------
 
 
+@extend_schema_serializer(component_name="Open311Error")
 class ErrorSerializer(serializers.Serializer):
     code = serializers.IntegerField()
     description = serializers.CharField()
 
 
-ERRORS = {400: ErrorSerializer(many=True), 404: ErrorSerializer(many=True)}
-FORMAT = OpenApiParameter("format", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["json", "xml"])
+ERROR_LIST = OpenApiResponse(
+    response={
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
+            "required": ["code", "description"],
+        },
+    },
+    description="GeoReport v2 errors: errors/error with code and description",
+)
+ERRORS = {400: ERROR_LIST, 404: ERROR_LIST}
 JURISDICTION = OpenApiParameter(
     "jurisdiction_id",
     OpenApiTypes.STR,
@@ -185,6 +217,9 @@ JURISDICTION = OpenApiParameter(
 
 
 class DiscoveryApi(Open311View):
+    operations = {"get": "discovery"}
+
+    @extend_schema_serializer(component_name="Open311Discovery")
     class OutputSerializer(serializers.Serializer):
         changeset = serializers.CharField()
         contact = serializers.CharField()
@@ -192,9 +227,7 @@ class DiscoveryApi(Open311View):
         endpoints = serializers.ListField(child=serializers.DictField())
 
     @extend_schema(
-        operation_id="open311_discovery",
         summary="Open311 service discovery",
-        parameters=[FORMAT],
         responses={200: OutputSerializer},
         tags=["open311"],
     )
@@ -237,6 +270,9 @@ def _service_row(available, language: str) -> dict[str, Any]:
 
 
 class ServiceListApi(Open311View):
+    operations = {"get": "services"}
+
+    @extend_schema_serializer(component_name="Open311Service")
     class OutputSerializer(serializers.Serializer):
         service_code = serializers.CharField()
         service_name = serializers.CharField()
@@ -247,11 +283,9 @@ class ServiceListApi(Open311View):
         group = serializers.CharField()
 
     @extend_schema(
-        operation_id="open311_services",
         summary="GET Service List",
         description="The services the platform takes reports of; with lat and long, only those taken at that point.",
         parameters=[
-            FORMAT,
             JURISDICTION,
             OpenApiParameter("lat", OpenApiTypes.DOUBLE),
             OpenApiParameter("long", OpenApiTypes.DOUBLE),
@@ -276,10 +310,14 @@ class ServiceListApi(Open311View):
 
 
 class ServiceDefinitionApi(Open311View):
+    operations = {"get": "service_definition"}
+
+    @extend_schema_serializer(component_name="Open311Value")
     class ValueSerializer(serializers.Serializer):
         key = serializers.CharField()
         name = serializers.CharField()
 
+    @extend_schema_serializer(component_name="Open311Attribute")
     class AttributeSerializer(serializers.Serializer):
         variable = serializers.BooleanField()
         code = serializers.CharField()
@@ -290,15 +328,14 @@ class ServiceDefinitionApi(Open311View):
         description = serializers.CharField()
         values = serializers.ListField(child=serializers.DictField(), required=False)
 
+    @extend_schema_serializer(component_name="Open311ServiceDefinition")
     class OutputSerializer(serializers.Serializer):
         service_code = serializers.CharField()
         attributes = serializers.ListField(child=serializers.DictField())
 
     @extend_schema(
-        operation_id="open311_service_definition",
         summary="GET Service Definition",
         parameters=[
-            FORMAT,
             JURISDICTION,
             OpenApiParameter("service_code", OpenApiTypes.STR, OpenApiParameter.PATH),
         ],
@@ -342,11 +379,12 @@ class ServiceDefinitionApi(Open311View):
 # --- Service requests --------------------------------------------------------------------
 
 
-def _request_row(row: dict[str, Any], language: str) -> dict[str, Any]:
-    try:
-        service_name = service_get(code=row["service__code"]).localised(language)[0]
-    except Http404:
-        service_name = row["service__name"]
+def _service_names(language: str) -> dict[str, str]:
+    return {code: s.localised(language)[0] for code, s in get_catalogue().services.items()}
+
+
+def _request_row(row: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    service_name = names.get(row["service__code"], row["service__name"])
     return {
         "service_request_id": str(row["id"]),
         "status": "open" if row["status"] in OPEN_STATUSES else "closed",
@@ -368,6 +406,7 @@ def _request_row(row: dict[str, Any], language: str) -> dict[str, Any]:
     }
 
 
+@extend_schema_serializer(component_name="Open311Request")
 class RequestOutputSerializer(serializers.Serializer):
     service_request_id = serializers.CharField()
     status = serializers.ChoiceField(choices=["open", "closed"])
@@ -420,6 +459,9 @@ def _place_for_post(data) -> tuple[Place, str, str]:
 
 
 class ServiceRequestsApi(Open311View):
+    operations = {"get": "requests_list", "post": "requests_create"}
+
+    @extend_schema_serializer(component_name="Open311RequestInput")
     class InputSerializer(serializers.Serializer):
         api_key = serializers.CharField()
         jurisdiction_id = serializers.CharField(required=False)
@@ -437,6 +479,7 @@ class ServiceRequestsApi(Open311View):
         description = serializers.CharField(required=False, max_length=4000)
         media_url = serializers.CharField(required=False)
 
+    @extend_schema_serializer(component_name="Open311RequestCreated")
     class CreatedSerializer(serializers.Serializer):
         service_request_id = serializers.CharField()
         token = serializers.CharField()
@@ -444,14 +487,12 @@ class ServiceRequestsApi(Open311View):
         account_id = serializers.CharField(allow_null=True)
 
     @extend_schema(
-        operation_id="open311_requests_list",
         summary="GET Service Requests",
         description=(
             "Requests newest first: by default those of the last 90 days, at most 1,000. "
             "service_request_id (a comma-separated list) overrides every other filter."
         ),
         parameters=[
-            FORMAT,
             JURISDICTION,
             OpenApiParameter("service_request_id", OpenApiTypes.STR),
             OpenApiParameter("service_code", OpenApiTypes.STR),
@@ -503,24 +544,22 @@ class ServiceRequestsApi(Open311View):
             organisation_id=organisation_id,
             limit=MAX_REQUESTS,
         )
-        language = get_language() or "en"
-        rows = [_request_row(r, language) for r in sr_selectors.public_request_rows(query=query)]
+        names = _service_names(get_language() or "en")
+        rows = [_request_row(r, names) for r in sr_selectors.public_request_rows(query=query)]
         return Response(Document(root="service_requests", item="request", payload=rows))
 
     @extend_schema(
-        operation_id="open311_requests_create",
         summary="POST Service Request",
         description=(
             "Form-encoded. Answers go in attribute[code] (attribute[code][] for each answer "
             "of a multivaluelist). The request is routed to the body responsible for the "
             "service at its location; up to 3 photos may be sent as multipart files named media."
         ),
-        parameters=[FORMAT],
         request={
             "application/x-www-form-urlencoded": InputSerializer,
             "multipart/form-data": InputSerializer,
         },
-        responses={200: CreatedSerializer(many=True), 403: ErrorSerializer(many=True), **ERRORS},
+        responses={200: CreatedSerializer(many=True), 403: ERROR_LIST, **ERRORS},
         tags=["open311"],
     )
     def post(self, request: Request, format: str) -> Response:
@@ -590,15 +629,16 @@ class ServiceRequestsApi(Open311View):
 
 
 class TokenApi(Open311View):
+    operations = {"get": "token"}
+
+    @extend_schema_serializer(component_name="Open311Token")
     class OutputSerializer(serializers.Serializer):
         service_request_id = serializers.CharField()
         token = serializers.CharField()
 
     @extend_schema(
-        operation_id="open311_token",
         summary="GET request id from a token",
         parameters=[
-            FORMAT,
             JURISDICTION,
             OpenApiParameter("token", OpenApiTypes.STR, OpenApiParameter.PATH),
         ],
@@ -625,11 +665,11 @@ class TokenApi(Open311View):
 
 
 class ServiceRequestApi(Open311View):
+    operations = {"get": "request"}
+
     @extend_schema(
-        operation_id="open311_request",
         summary="GET Service Request",
         parameters=[
-            FORMAT,
             JURISDICTION,
             OpenApiParameter("service_request_id", OpenApiTypes.STR, OpenApiParameter.PATH),
         ],
@@ -645,10 +685,10 @@ class ServiceRequestApi(Open311View):
         )
         if not rows:
             raise Open311Error(404, "service_request_id was not found.")
-        language = get_language() or "en"
+        names = _service_names(get_language() or "en")
         return Response(
             Document(
-                root="service_requests", item="request", payload=[_request_row(rows[0], language)]
+                root="service_requests", item="request", payload=[_request_row(rows[0], names)]
             )
         )
 
@@ -657,6 +697,9 @@ class ServiceRequestApi(Open311View):
 
 
 class ServiceRequestUpdatesApi(Open311View):
+    operations = {"get": "updates_list", "post": "updates_create"}
+
+    @extend_schema_serializer(component_name="Open311UpdateInput")
     class InputSerializer(serializers.Serializer):
         api_key = serializers.CharField()
         jurisdiction_id = serializers.CharField(required=False)
@@ -670,6 +713,7 @@ class ServiceRequestUpdatesApi(Open311View):
         first_name = serializers.CharField(required=False)
         last_name = serializers.CharField(required=False)
 
+    @extend_schema_serializer(component_name="Open311Update")
     class UpdateSerializer(serializers.Serializer):
         update_id = serializers.CharField()
         service_request_id = serializers.CharField()
@@ -678,15 +722,14 @@ class ServiceRequestUpdatesApi(Open311View):
         description = serializers.CharField()
         media_url = serializers.CharField()
 
+    @extend_schema_serializer(component_name="Open311UpdatePosted")
     class PostedSerializer(serializers.Serializer):
         update_id = serializers.CharField()
 
     @extend_schema(
-        operation_id="open311_updates_list",
         summary="GET servicerequestupdates (mySociety)",
         description="Public updates made between start_date and end_date (default: the last 24 hours), oldest first.",
         parameters=[
-            FORMAT,
             JURISDICTION,
             OpenApiParameter("api_key", OpenApiTypes.STR),
             OpenApiParameter("start_date", OpenApiTypes.DATETIME),
@@ -725,11 +768,9 @@ class ServiceRequestUpdatesApi(Open311View):
         )
 
     @extend_schema(
-        operation_id="open311_updates_create",
         summary="POST servicerequestupdates (mySociety)",
-        parameters=[FORMAT],
         request={"application/x-www-form-urlencoded": InputSerializer},
-        responses={200: PostedSerializer(many=True), 403: ErrorSerializer(many=True), **ERRORS},
+        responses={200: PostedSerializer(many=True), 403: ERROR_LIST, **ERRORS},
         tags=["open311"],
     )
     def post(self, request: Request, format: str) -> Response:

@@ -29,6 +29,8 @@ def api_key(partners) -> str:
 def surrey_key(partners) -> str:
     """Surrey County Council's own back-office adapter."""
     _client, key = open311_client_issue(
-        actor=None, organisation=Organisation.objects.get(gss_code="E10000030"), name="Surrey highways system"
+        actor=None,
+        organisation=Organisation.objects.get(gss_code="E10000030"),
+        name="Surrey highways system",
     )
     return key
