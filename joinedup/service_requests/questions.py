@@ -69,7 +69,12 @@ def _clean_one(question: QuestionInfo, value: Any) -> Any:
         return int(number) if number.is_integer() else number
     if question.datatype == Datatype.DATETIME:
         try:
-            moment = parse_datetime(text) or parse_date(text)
+            # A date alone stays a date (Django's parse_datetime would make it midnight).
+            moment = (
+                parse_date(text)
+                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)
+                else parse_datetime(text)
+            )
         except ValueError:
             moment = None
         if moment is None:
