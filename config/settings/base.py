@@ -123,6 +123,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"].endswith("spatialite"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # BEGIN IMMEDIATE: a transaction takes the write lock when it starts, so concurrent
+    # writers wait for each other (up to the timeout) instead of failing with "database
+    # is locked" when a read inside a transaction tries to become a write.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 # GDAL before 3.9 cannot be told to refuse network/file access in spatial references.
 # Boundary files are chosen by operators running import commands, never uploaded by users.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
