@@ -83,7 +83,9 @@ def _admin_url(url: str) -> str:
 
 
 @contextlib.contextmanager
-def throwaway_database(backend: str, workdir: Path, *, name: str | None = None) -> Iterator[ThrowawayDatabase]:
+def throwaway_database(
+    backend: str, workdir: Path, *, name: str | None = None
+) -> Iterator[ThrowawayDatabase]:
     """A fresh database, dropped afterwards: PostGIS on the server DATABASE_URL (or
     BENCH_POSTGIS_URL) points at, or a SpatiaLite file in `workdir`."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -94,8 +96,10 @@ def throwaway_database(backend: str, workdir: Path, *, name: str | None = None) 
         return
     import psycopg
 
-    base = os.environ.get("BENCH_POSTGIS_URL") or os.environ.get("DATABASE_URL") or (
-        "postgis://postgres@127.0.0.1:5432/joinedup_requests"
+    base = (
+        os.environ.get("BENCH_POSTGIS_URL")
+        or os.environ.get("DATABASE_URL")
+        or ("postgis://postgres@127.0.0.1:5432/joinedup_requests")
     )
     db_name = name or f"joinedup_requests_throwaway_{os.getpid()}_{secrets.token_hex(3)}"
     url = base.rsplit("/", 1)[0] + "/" + db_name
@@ -157,7 +161,9 @@ class GunicornServer:
     """gunicorn with sync workers in a process group of its own, so that `kill()` takes
     down the master and every worker at once, as a crash would."""
 
-    def __init__(self, db: ThrowawayDatabase, *, port: int, workers: int = 2, access_log: bool = False) -> None:
+    def __init__(
+        self, db: ThrowawayDatabase, *, port: int, workers: int = 2, access_log: bool = False
+    ) -> None:
         self.db = db
         self.port = port
         self.workers = workers
@@ -171,11 +177,18 @@ class GunicornServer:
 
     def start(self, timeout: float = 60) -> GunicornServer:
         args = [
-            PYTHON, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(self.workers),
-            "--log-level", "warning",
-            "--timeout", "60",
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
         ]
         if self.access_log:
             args += ["--access-logfile", "-"]

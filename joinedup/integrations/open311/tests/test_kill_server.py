@@ -111,7 +111,10 @@ def test_every_acknowledged_request_survives_a_killed_server(tmp_path):
             cursor = conn.cursor()
             ids = [int(i) for i in acknowledged]
             marks = ",".join(["%s" if backend == "postgis" else "?"] * len(ids))
-            cursor.execute(f"SELECT id, description FROM service_requests_servicerequest WHERE id IN ({marks})", ids)
+            cursor.execute(
+                f"SELECT id, description FROM service_requests_servicerequest WHERE id IN ({marks})",
+                ids,
+            )
             stored = {str(row[0]): row[1] for row in cursor.fetchall()}
             assert stored == acknowledged, "an acknowledged request is missing or changed"
             # Nothing half-written: every request that exists (acknowledged or not) has its
@@ -122,9 +125,13 @@ def test_every_acknowledged_request_survives_a_killed_server(tmp_path):
                 "SELECT COUNT(DISTINCT request_id) FROM service_requests_requestevent WHERE kind = 'created'"
             )
             assert cursor.fetchone()[0] == total
-            cursor.execute("SELECT COUNT(*) FROM core_auditevent WHERE action = 'service_request.create'")
+            cursor.execute(
+                "SELECT COUNT(*) FROM core_auditevent WHERE action = 'service_request.create'"
+            )
             assert cursor.fetchone()[0] == total
-            cursor.execute("SELECT COUNT(*) FROM jobs_job WHERE task_name = 'service_requests.acknowledge'")
+            cursor.execute(
+                "SELECT COUNT(*) FROM jobs_job WHERE task_name = 'service_requests.acknowledge'"
+            )
             assert cursor.fetchone()[0] == total
             assert total >= len(acknowledged)
 
@@ -132,7 +139,8 @@ def test_every_acknowledged_request_survives_a_killed_server(tmp_path):
         with GunicornServer(db, port=free_port(), workers=2) as again:
             some = sorted(acknowledged, key=int)[:5]
             with urllib.request.urlopen(
-                f"{again.base}/open311/v2/requests.json?service_request_id={','.join(some)}", timeout=10
+                f"{again.base}/open311/v2/requests.json?service_request_id={','.join(some)}",
+                timeout=10,
             ) as response:
                 rows = json.loads(response.read())
             assert sorted(r["service_request_id"] for r in rows) == sorted(some)
