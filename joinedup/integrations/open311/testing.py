@@ -114,7 +114,7 @@ def throwaway_database(
 
 
 def manage(db: ThrowawayDatabase, *args: str, timeout: float = 600) -> str:
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 (our own interpreter and fixed arguments)
         [PYTHON, "manage.py", *args],
         cwd=ROOT,
         env=db.env(),
@@ -193,7 +193,7 @@ class GunicornServer:
         if self.access_log:
             args += ["--access-logfile", "-"]
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
+            self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and fixed arguments)
                 args, cwd=ROOT, env=self.db.env(), stdout=log, stderr=log, start_new_session=True
             )
         deadline = time.monotonic() + timeout
@@ -201,7 +201,7 @@ class GunicornServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {self.log.read_text()[-3000:]}")
             try:
-                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:  # noqa: S310 (http on the loopback address)
                     if response.status == 200:
                         return self
             except (urllib.error.URLError, ConnectionError, OSError):
