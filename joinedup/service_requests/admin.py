@@ -42,7 +42,7 @@ class EventInline(admin.TabularInline):
     model = RequestEvent
     extra = 0
     can_delete = False
-    readonly_fields = [
+    readonly_fields = (
         "kind",
         "public",
         "text",
@@ -50,7 +50,7 @@ class EventInline(admin.TabularInline):
         "status_after",
         "actor_label",
         "created_at",
-    ]
+    )
     fields = readonly_fields
 
 

@@ -4,7 +4,7 @@ shape of input; the services decide what is allowed."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,7 +16,14 @@ from joinedup.service_requests.models import Datatype, Status
 from joinedup.service_requests.photos import MAX_PHOTOS
 
 
-class LocationFields(forms.Form):
+class ChoicesForm(forms.Form):
+    @property
+    def _choices(self) -> dict[str, forms.ChoiceField]:
+        """The form's choice fields, typed so their choices can be set."""
+        return {name: cast(forms.ChoiceField, field) for name, field in self.fields.items()}
+
+
+class LocationFields(ChoicesForm):
     """Where: a postcode, or a point from the map (hidden lat/lon)."""
 
     postcode = forms.CharField(
@@ -60,7 +67,7 @@ class StartForm(LocationFields):
 
     def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = services
+        self._choices["service"].choices = services
         self.order_fields(["service", "postcode", "lat", "lon"])
 
 
@@ -145,7 +152,7 @@ class DetailsForm(LocationFields):
         for question in request_type.questions:
             label, hint = question.localised(language)
             choices = [(v.key, v.localised(language)) for v in question.values]
-            common = {"label": label, "help_text": hint, "required": False}
+            common: dict[str, Any] = {"label": label, "help_text": hint, "required": False}
             field: forms.Field
             if question.datatype == Datatype.SINGLE:
                 field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
@@ -167,7 +174,6 @@ class DetailsForm(LocationFields):
                 )
             else:
                 field = forms.CharField(max_length=255, **common)
-            field.required_answer = question.required  # type: ignore[attr-defined]
             name = question_field_name(question.code)
             self.fields[name] = field
             self.question_names.append(name)
@@ -224,7 +230,7 @@ class ReopenForm(forms.Form):
 # --- Officers --------------------------------------------------------------------------
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(ChoicesForm):
     organisation = forms.SlugField(required=False, widget=forms.HiddenInput)
     q = forms.CharField(
         label=_("Search"),
@@ -247,15 +253,15 @@ class QueueFilterForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", _("All services")), *services]
-        self.fields["status"].choices = [
+        self._choices["service"].choices = [("", _("All services")), *services]
+        self._choices["status"].choices = [
             ("", _("Any status")),
             ("open", _("Open")),
             ("closed", _("Closed")),
             *[(value, label) for value, label in Status.choices],
         ]
-        self.fields["area"].choices = [("", _("All areas")), *areas]
-        self.fields["assigned"].choices = [
+        self._choices["area"].choices = [("", _("All areas")), *areas]
+        self._choices["assigned"].choices = [
             ("", _("Anyone or no one")),
             ("me", _("Me")),
             ("unassigned", _("No one")),
@@ -263,7 +269,7 @@ class QueueFilterForm(forms.Form):
         ]
 
 
-class RespondForm(forms.Form):
+class RespondForm(ChoicesForm):
     text = forms.CharField(
         label=_("Update for the resident"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -275,7 +281,7 @@ class RespondForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Keep the status"))] + [
+        self._choices["status"].choices = [("", _("Keep the status"))] + [
             (value, label) for value, label in Status.choices if value != Status.DUPLICATE
         ]
 
@@ -289,7 +295,7 @@ class NoteForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(ChoicesForm):
     team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
     officer = forms.TypedChoiceField(
         label=_("Officer"), required=False, coerce=int, empty_value=None
@@ -303,8 +309,8 @@ class AssignForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", _("No team")), *teams]
-        self.fields["officer"].choices = [("", _("No officer")), *officers]
+        self._choices["team"].choices = [("", _("No team")), *teams]
+        self._choices["officer"].choices = [("", _("No officer")), *officers]
 
 
 class MergeForm(forms.Form):
@@ -317,7 +323,7 @@ class MergeForm(forms.Form):
         return int(value)
 
 
-class TransferForm(forms.Form):
+class TransferForm(ChoicesForm):
     organisation = forms.TypedChoiceField(label=_("Send it to"), coerce=int)
     reason = forms.CharField(
         label=_("Reason (the resident sees this)"),
@@ -327,12 +333,12 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = organisations
+        self._choices["organisation"].choices = organisations
 
 
-class ShareForm(forms.Form):
+class ShareForm(ChoicesForm):
     organisation = forms.TypedChoiceField(label=_("Share with"), coerce=int)
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = organisations
+        self._choices["organisation"].choices = organisations

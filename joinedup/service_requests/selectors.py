@@ -317,8 +317,7 @@ def public_update_rows(
         qs = qs.filter(
             Q(request__organisation_id=organisation_id) | Q(organisation_id=organisation_id)
         )
-    return list(
-        qs.order_by("created_at", "id").values(
-            "id", "request_id", "status_after", "text", "created_at", "request__media_url"
-        )[:limit]
-    )
+    rows = qs.order_by("created_at", "id").values(
+        "id", "request_id", "status_after", "text", "created_at", "request__media_url"
+    )[:limit]
+    return [dict(row) for row in rows]

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
+from django.db.models import Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from joinedup.core.audit import audit_record, current_context
 from joinedup.core.models import Membership, Organisation, User
 from joinedup.core.permissions import READ_ROLES, WRITE_ROLES, has_role, organisation_ids_for
-from joinedup.geo.models import COUNCIL_AREA_TYPES, WARD_AREA_TYPES
+from joinedup.geo.models import COUNCIL_AREA_TYPES, WARD_AREA_TYPES, Area, Postcode
 from joinedup.routing.places import Place
 from joinedup.service_requests.calendar import due_at
 from joinedup.service_requests.index import get_request_types
@@ -131,6 +132,14 @@ def clean_contact(*, name: str, email: str, phone: str) -> tuple[str, str, str]:
 
 def _areas(place: Place) -> tuple[int | None, int | None]:
     ward = next((a.id for a in place.areas if a.type in WARD_AREA_TYPES), None)
+    if ward is None and place.postcode:
+        # The front door's places leave wards out; the postcode directory names the ward.
+        ward_code = Postcode.objects.filter(postcode=place.postcode).values("ward")[:1]
+        ward = (
+            Area.objects.filter(gss=Subquery(ward_code), type__in=WARD_AREA_TYPES)
+            .values_list("id", flat=True)
+            .first()
+        )
     councils = [a for a in place.areas if a.type in COUNCIL_AREA_TYPES]
     councils.sort(key=lambda a: LOWER_COUNCIL_ORDER.index(a.type))
     return ward, councils[0].id if councils else None
@@ -620,7 +629,7 @@ def service_request_transfer(
                 ]
             }
         )
-    before = {"organisation": request.organisation_id, "status": request.status}
+    before: dict[str, Any] = {"organisation": request.organisation_id, "status": request.status}
     now = timezone.now()
     previous = request.organisation_id
     request.organisation = organisation

@@ -159,7 +159,7 @@ def _safe(cell: str) -> str:
 
 
 @login_required
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     context = _queue_context(request)
     organisation = context["organisation"]
     service_requests_export_record(
@@ -348,7 +348,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def original_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+def original_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     found = selectors.original_photo_get(actor=request.user, request_pk=pk, photo_pk=photo_pk)
     response = FileResponse(found.original.open("rb"), content_type=found.original_type)
     response["Cache-Control"] = "private, no-store"

@@ -3,6 +3,8 @@ details), the confirmation, the tracking page, reopening and following a report.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from joinedup.routing.places import Place
 from joinedup.service_requests import selectors
 from joinedup.service_requests.forms import DetailsForm, ReopenForm, StartForm, SupportForm
 from joinedup.service_requests.index import get_request_types
@@ -80,7 +83,7 @@ def report(request: HttpRequest) -> HttpResponse:
         return render(request, "service_requests/not_here.html", context)
     if decision.kind == "duplicates":
         return render(request, "service_requests/duplicates.html", context)
-    return HttpResponseRedirect(context["details_url"])
+    return HttpResponseRedirect(str(context["details_url"]))
 
 
 def report_map(request: HttpRequest) -> HttpResponse:
@@ -125,14 +128,11 @@ def report_details(request: HttpRequest) -> HttpResponse:
         try:
             context.update(place=place, route=request_route(service_code=code, place=place))
         except NotTakenHere:
-            query = {
-                "service": code,
-                **(
-                    {"lat": place.lat, "lon": place.lon}
-                    if not place.postcode
-                    else {"postcode": place.postcode}
-                ),
-            }
+            query: dict[str, Any] = {"service": code}
+            if place.postcode:
+                query["postcode"] = place.postcode
+            else:
+                query.update(lat=place.lat, lon=place.lon)
             return HttpResponseRedirect(reverse("service_requests:report") + "?" + urlencode(query))
         return render(request, "service_requests/details.html", context)
     if not form.is_valid():
@@ -178,13 +178,13 @@ def report_details(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _place_or_none(data: dict):
+def _place_or_none(data: Mapping[str, Any]) -> Place | None:
     from joinedup.routing.places import PlaceError, PlaceNotFound
 
-    lat, lon = data.get("lat"), data.get("lon")
+    raw_lat, raw_lon = data.get("lat"), data.get("lon")
     try:
-        lat = float(lat) if lat not in (None, "") else None
-        lon = float(lon) if lon not in (None, "") else None
+        lat = float(raw_lat) if raw_lat is not None and raw_lat != "" else None
+        lon = float(raw_lon) if raw_lon is not None and raw_lon != "" else None
         return place_for(postcode=data.get("postcode") or "", lat=lat, lon=lon)
     except (PlaceError, PlaceNotFound, ValueError, TypeError):
         return None
@@ -316,7 +316,7 @@ def follow(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "service_requests/follow.html", context, status=status)
 
 
-def photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+def photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     found = selectors.public_photo_get(request_pk=pk, photo_pk=photo_pk)
     response = FileResponse(found.published.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=86400"

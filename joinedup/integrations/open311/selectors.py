@@ -9,8 +9,8 @@ import hmac
 from django.utils import timezone
 
 from joinedup.core.models import Organisation
+from joinedup.integrations.open311.keys import key_digest, key_prefix
 from joinedup.integrations.open311.models import Open311Client
-from joinedup.integrations.open311.services import KEY_PREFIX, key_digest
 from joinedup.service_requests.routes import request_types_available
 
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
@@ -19,8 +19,7 @@ LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 def client_for_key(*, raw: str) -> Open311Client | None:
     """The active client whose key this is, or None. The digest is compared in constant
     time, and compared even when no row matches, so timing does not tell a prefix exists."""
-    parts = (raw or "").strip().split("_", 2)
-    prefix = parts[1] if len(parts) == 3 and parts[0] == KEY_PREFIX and len(parts[1]) <= 16 else ""
+    prefix = key_prefix(raw)
     client = (
         Open311Client.objects.select_related("organisation").filter(prefix=prefix).first()
         if prefix

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -11,13 +10,8 @@ from django.utils import timezone
 
 from joinedup.core.audit import audit_record
 from joinedup.core.models import Organisation
+from joinedup.integrations.open311.keys import KEY_PREFIX, key_digest
 from joinedup.integrations.open311.models import Open311Client
-
-KEY_PREFIX = "o311"
-
-
-def key_digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ def test_start_page(partners, assert_accessible, language):
     text = response.content.decode()
     assert 'value="missed-bin"' in text and 'value="potholes"' in text
     assert ("Rhoi gwybod am fin heb ei gasglu" in text) == bool(language)
-    assert ("<h1 class=\"govuk-heading-xl\">Rhoi gwybod am broblem</h1>" in text) == bool(language)
+    assert ('<h1 class="govuk-heading-xl">Rhoi gwybod am broblem</h1>' in text) == bool(language)
     assert_accessible(response, "/report/")
 
 
@@ -89,7 +89,9 @@ def test_report_a_missed_bin_end_to_end(partners, assert_accessible, language):
     assert report.language == ("cy" if language else "en")
     sent = client.get(posted["Location"], **language)
     assert str(report.pk) in sent.content.decode()
-    assert ("Adroddiad wedi'i anfon" in sent.content.decode().replace("&#x27;", "'")) == bool(language)
+    assert ("Adroddiad wedi'i anfon" in sent.content.decode().replace("&#x27;", "'")) == bool(
+        language
+    )
     assert_accessible(sent, "/report/sent/")
     jobs_run_pending()
     message = NotifyMessage.objects.get(reference=f"service-request-{report.pk}")

@@ -322,7 +322,7 @@ class ServiceDefinitionApi(Open311View):
         variable = serializers.BooleanField()
         code = serializers.CharField()
         datatype = serializers.CharField()
-        required = serializers.BooleanField()
+        required = serializers.BooleanField()  # type: ignore[assignment]  # the attribute field "required"
         datatype_description = serializers.CharField()
         order = serializers.IntegerField()
         description = serializers.CharField()
