@@ -228,14 +228,15 @@ def nearby_open_requests(
 
 # --- Open311 -----------------------------------------------------------------------------
 
+# Ids, not joined names: callers name services and bodies from the in-memory indexes,
+# which keeps the query on one table and its indexes.
 PUBLIC_FIELDS = (
     "id",
     "status",
     "status_notes",
-    "service__code",
-    "service__name",
+    "service_id",
     "description",
-    "organisation__name",
+    "organisation_id",
     "requested_at",
     "updated_at",
     "due_at",
@@ -251,7 +252,7 @@ PUBLIC_FIELDS = (
 @dataclass(frozen=True)
 class RequestQuery:
     ids: tuple[int, ...] = ()
-    service_codes: tuple[str, ...] = ()
+    service_ids: tuple[int, ...] | None = None  # None: any service
     statuses: tuple[str, ...] = ()  # "open", "closed" or extended status values
     start: dt.datetime | None = None
     end: dt.datetime | None = None
@@ -266,8 +267,8 @@ def public_request_rows(*, query: RequestQuery) -> list[dict[str, Any]]:
     if query.ids:
         qs = qs.filter(pk__in=query.ids)
     else:
-        if query.service_codes:
-            qs = qs.filter(service__code__in=query.service_codes)
+        if query.service_ids is not None:
+            qs = qs.filter(service_id__in=query.service_ids)
         wanted: set[str] = set()
         for status in query.statuses:
             if status == "open":

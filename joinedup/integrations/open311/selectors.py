@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -16,25 +17,41 @@ from joinedup.service_requests.routes import request_types_available
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
-def client_for_key(*, raw: str) -> Open311Client | None:
+@dataclass(frozen=True)
+class ClientKey:
+    """Who a key belongs to: what a request needs to know of its client."""
+
+    id: int
+    organisation_id: int
+    name: str
+
+    @property
+    def channel_ref(self) -> str:
+        return f"open311-client:{self.id}"
+
+
+def client_for_key(*, raw: str) -> ClientKey | None:
     """The active client whose key this is, or None. The digest is compared in constant
-    time, and compared even when no row matches, so timing does not tell a prefix exists."""
+    time, and compared even when no row matches, so timing does not tell a prefix exists.
+    Read on every call (no cache), so a revoked key stops working at once."""
     prefix = key_prefix(raw)
-    client = (
-        Open311Client.objects.select_related("organisation").filter(prefix=prefix).first()
+    row = (
+        Open311Client.objects.filter(prefix=prefix)
+        .values("id", "organisation_id", "name", "digest", "revoked_at", "last_used_at")
+        .first()
         if prefix
         else None
     )
-    expected = client.digest if client is not None else "0" * 64
-    if not hmac.compare_digest(key_digest(raw or ""), expected) or client is None:
+    expected = row["digest"] if row is not None else "0" * 64
+    if not hmac.compare_digest(key_digest(raw or ""), expected) or row is None:
         return None
-    if not client.is_active:
+    if row["revoked_at"] is not None:
         return None
     now = timezone.now()
-    if client.last_used_at is None or now - client.last_used_at > LAST_USED_RESOLUTION:
+    if row["last_used_at"] is None or now - row["last_used_at"] > LAST_USED_RESOLUTION:
         # Bookkeeping outside any domain write; at most once a minute per key.
-        Open311Client.objects.filter(pk=client.pk).update(last_used_at=now)
-    return client
+        Open311Client.objects.filter(pk=row["id"]).update(last_used_at=now)
+    return ClientKey(id=row["id"], organisation_id=row["organisation_id"], name=row["name"])
 
 
 def jurisdiction_get(*, jurisdiction_id: str) -> Organisation | None:

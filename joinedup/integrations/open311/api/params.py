@@ -79,11 +79,12 @@ def w3c_datetime(data, name: str) -> dt.datetime | None:
     return moment
 
 
-def w3c(moment: dt.datetime | None) -> str:
-    """A date-time as GeoReport v2 writes it: UK local time with its offset."""
+def w3c(moment: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
+    """A date-time as GeoReport v2 writes it: UK local time with its offset. Pass the
+    time zone when formatting many, to look it up once."""
     if moment is None:
         return ""
-    return timezone.localtime(moment).isoformat(timespec="seconds")
+    return moment.astimezone(tz or timezone.get_current_timezone()).isoformat(timespec="seconds")
 
 
 def comma_list(data, name: str, *, limit: int = 100) -> list[str]:

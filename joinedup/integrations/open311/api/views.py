@@ -55,8 +55,8 @@ from joinedup.integrations.open311.documents import (
     to_json,
     to_xml,
 )
-from joinedup.integrations.open311.models import Open311Client
-from joinedup.integrations.open311.selectors import client_for_key, jurisdiction_get
+from joinedup.integrations.open311.selectors import ClientKey, client_for_key, jurisdiction_get
+from joinedup.routing.index import get_organisations
 from joinedup.routing.places import (
     Place,
     PlaceError,
@@ -175,7 +175,7 @@ class Open311View(APIView):
             raise Open311Error(404, f"jurisdiction_id {value[:100]} was not found.")
         return organisation.pk
 
-    def client(self, data) -> Open311Client:
+    def client(self, data) -> ClientKey:
         key = present(data, "api_key")
         if not key:
             raise Open311Error(403, "api_key is required.")
@@ -379,24 +379,36 @@ class ServiceDefinitionApi(Open311View):
 # --- Service requests --------------------------------------------------------------------
 
 
-def _service_names(language: str) -> dict[str, str]:
-    return {code: s.localised(language)[0] for code, s in get_catalogue().services.items()}
+class _Names:
+    """Services and bodies by id, from the in-memory catalogue and organisation index."""
+
+    def __init__(self, language: str) -> None:
+        self.services = {
+            s.id: (s.code, s.localised(language)[0]) for s in get_catalogue().services.values()
+        }
+        self.bodies = get_organisations().bodies
+        self.tz = timezone.get_current_timezone()
+
+    def body(self, organisation_id: int) -> str:
+        body = self.bodies.get(organisation_id)
+        return body.name if body is not None else ""
 
 
-def _request_row(row: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
-    service_name = names.get(row["service__code"], row["service__name"])
+def _request_row(row: dict[str, Any], names: _Names) -> dict[str, Any]:
+    code, service_name = names.services.get(row["service_id"], ("", ""))
+    tz = names.tz
     return {
         "service_request_id": str(row["id"]),
         "status": "open" if row["status"] in OPEN_STATUSES else "closed",
         "status_notes": row["status_notes"],
         "service_name": service_name,
-        "service_code": row["service__code"],
+        "service_code": code,
         "description": row["description"],
-        "agency_responsible": row["organisation__name"],
+        "agency_responsible": names.body(row["organisation_id"]),
         "service_notice": "",
-        "requested_datetime": w3c(row["requested_at"]),
-        "updated_datetime": w3c(row["updated_at"]),
-        "expected_datetime": w3c(row["due_at"]),
+        "requested_datetime": w3c(row["requested_at"], tz),
+        "updated_datetime": w3c(row["updated_at"], tz),
+        "expected_datetime": w3c(row["due_at"], tz),
         "address": row["location_text"],
         "address_id": row["address_id"],
         "zipcode": row["postcode"],
@@ -535,16 +547,18 @@ class ServiceRequestsApi(Open311View):
             start = end - span
         elif end is None and start is not None:
             end = start + span
+        catalogue = get_catalogue().services
+        service_ids = tuple(catalogue[c].id for c in codes if c in catalogue) if codes else None
         query = sr_selectors.RequestQuery(
             ids=tuple(ids),
-            service_codes=tuple(codes),
+            service_ids=service_ids,
             statuses=tuple(statuses),
             start=start,
             end=end,
             organisation_id=organisation_id,
             limit=MAX_REQUESTS,
         )
-        names = _service_names(get_language() or "en")
+        names = _Names(get_language() or "en")
         rows = [_request_row(r, names) for r in sr_selectors.public_request_rows(query=query)]
         return Response(Document(root="service_requests", item="request", payload=rows))
 
@@ -609,9 +623,8 @@ class ServiceRequestsApi(Open311View):
             ),
         )
         due = timezone.localtime(created.due_at).strftime("%-d %B %Y") if created.due_at else ""
-        notice = (
-            f"{created.organisation.name} deals with this. It is due to be dealt with by {due}."
-        )
+        body = get_organisations().bodies[created.organisation_id].name
+        notice = f"{body} deals with this. It is due to be dealt with by {due}."
         return Response(
             Document(
                 root="service_requests",
@@ -685,7 +698,7 @@ class ServiceRequestApi(Open311View):
         )
         if not rows:
             raise Open311Error(404, "service_request_id was not found.")
-        names = _service_names(get_language() or "en")
+        names = _Names(get_language() or "en")
         return Response(
             Document(
                 root="service_requests", item="request", payload=[_request_row(rows[0], names)]
