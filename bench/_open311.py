@@ -24,6 +24,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from joinedup.integrations.open311 import testing  # noqa: E402
+
+__all__ = ["load", "lua_string", "machine", "testing", "wrk"]
+
 
 REPORT_DONE = """
 done = function(summary, latency, requests)

@@ -989,3 +989,41 @@ def test_issue_key_command_prints_a_key_that_works(partners, capsys):
     assert timezone.now() - ServiceRequest.objects.get(
         pk=_json(response)[0]["service_request_id"]
     ).requested_at < dt.timedelta(minutes=1)
+
+
+def test_demo_key_is_made_once_and_printed_every_time(partners, settings, tmp_path, capsys):
+    from django.core.management import call_command
+
+    settings.VAR_DIR = tmp_path
+    call_command("open311_demo_key")
+    first = capsys.readouterr().out.strip().rsplit(" ", 1)[1]
+    call_command("open311_demo_key")
+    second = capsys.readouterr().out.strip().rsplit(" ", 1)[1]
+    assert first == second and first.startswith("o311_")
+    assert (tmp_path / "open311-demo-key.txt").read_text().strip() == first
+    assert (
+        _post(
+            {
+                "api_key": first,
+                "service_code": "potholes",
+                **SUTTON_POINT,
+                "attribute[depth]": "deep",
+            }
+        ).status_code
+        == 200
+    )
+
+
+def test_post_query_count(api_key, settings, django_assert_max_num_queries):
+    settings.JOINEDUP_AREA_INDEX_TTL = 60  # reference data in memory, as in production
+    body = {
+        "api_key": api_key,
+        "service_code": "potholes",
+        **SUTTON_POINT,
+        "attribute[depth]": "deep",
+        "email": "q@example.org",
+    }
+    _post(body)
+    # The key, then the request, its history entry, its audit record and its job.
+    with django_assert_max_num_queries(7):
+        assert _post(body).status_code == 200
