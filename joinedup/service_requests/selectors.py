@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -260,9 +261,7 @@ class RequestQuery:
     limit: int = 1000
 
 
-def public_request_rows(*, query: RequestQuery) -> list[dict[str, Any]]:
-    """Published fields of the requests matching an Open311 query, newest first. With
-    ids, only those (the other filters are ignored, GeoReport v2 GET Service Requests)."""
+def _public_queryset(query: RequestQuery) -> QuerySet[ServiceRequest]:
     qs = ServiceRequest.objects.all()
     if query.ids:
         qs = qs.filter(pk__in=query.ids)
@@ -286,7 +285,67 @@ def public_request_rows(*, query: RequestQuery) -> list[dict[str, Any]]:
         if query.organisation_id is not None:
             qs = qs.filter(organisation_id=query.organisation_id)
         qs = qs.requested_between(query.start, query.end)
-    return list(qs.order_by("-requested_at", "-id").values(*PUBLIC_FIELDS)[: query.limit])
+    return qs.order_by("-requested_at", "-id")
+
+
+def public_request_rows(*, query: RequestQuery) -> list[dict[str, Any]]:
+    """Published fields of the requests matching an Open311 query, newest first. With
+    ids, only those (the other filters are ignored, GeoReport v2 GET Service Requests)."""
+    return list(_public_queryset(query).values(*PUBLIC_FIELDS)[: query.limit])
+
+
+def _w3c_sql(column: str) -> str:
+    """SQL writing a timestamp as GeoReport v2 does (W3C, local time with its offset),
+    the same text as `w3c()` in Python; %s is the time zone's name."""
+    local = f"({column} AT TIME ZONE %s)"
+    utc = f"({column} AT TIME ZONE 'UTC')"
+    return (
+        f"COALESCE(to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
+        f"CASE WHEN {local} >= {utc} THEN '+' ELSE '-' END || "
+        f"to_char(abs(extract(epoch FROM {local} - {utc})) * interval '1 second', 'HH24:MI'), '')"
+    )
+
+
+def public_request_json(*, query: RequestQuery, time_zone: str) -> str | None:
+    """The English JSON of GET Service Requests built by PostgreSQL in one query, for
+    large answers (up to 1,000 requests) without a Python object per field; exactly the
+    text the Python path writes, field for field. None where the database cannot (SQLite),
+    and the caller builds it in Python."""
+    if connection.vendor != "postgresql":
+        return None
+    inner, inner_params = (
+        _public_queryset(query).values("id")[: query.limit].query.sql_with_params()
+    )
+    dates = [_w3c_sql(f"r.{c}") for c in ("requested_at", "updated_at", "due_at")]
+    sql = (
+        "SELECT COALESCE(json_agg(json_build_object("
+        "'service_request_id', r.id::text, "
+        "'status', CASE WHEN r.is_open THEN 'open' ELSE 'closed' END, "
+        "'status_notes', r.status_notes, "
+        "'service_name', s.name, "
+        "'service_code', s.code, "
+        "'description', r.description, "
+        "'agency_responsible', o.name, "
+        "'service_notice', '', "
+        f"'requested_datetime', {dates[0]}, "
+        f"'updated_datetime', {dates[1]}, "
+        f"'expected_datetime', {dates[2]}, "
+        "'address', r.location_text, "
+        "'address_id', r.address_id, "
+        "'zipcode', r.postcode, "
+        "'lat', round(r.lat::numeric, 6)::float8, "
+        "'long', round(r.lon::numeric, 6)::float8, "
+        "'media_url', r.media_url"
+        ") ORDER BY r.requested_at DESC, r.id DESC), '[]'::json)::text "
+        "FROM service_requests_servicerequest r "
+        "JOIN catalogue_service s ON s.id = r.service_id "
+        "JOIN core_organisation o ON o.id = r.organisation_id "
+    )
+    params = [time_zone] * sql.count("%s") + list(inner_params)
+    sql += f"WHERE r.id IN ({inner})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 def public_request_by_token(*, token: str) -> ServiceRequest:

@@ -1027,3 +1027,50 @@ def test_post_query_count(api_key, settings, django_assert_max_num_queries):
     # The key, then the request, its history entry, its audit record and its job.
     with django_assert_max_num_queries(7):
         assert _post(body).status_code == 200
+
+
+def test_postgresql_writes_the_same_json_as_python(partners, officer_a):
+    from django.db import connection
+
+    from joinedup.integrations.open311.api.views import _Names, _request_row
+    from joinedup.integrations.open311.documents import Document, to_json
+    from joinedup.service_requests.selectors import (
+        RequestQuery,
+        public_request_json,
+        public_request_rows,
+    )
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the JSON is built by PostgreSQL only")
+    officer_a.is_verified = lambda: True
+    with time_machine.travel(
+        dt.datetime(2026, 7, 1, 8, 30, 15, tzinfo=dt.UTC), tick=False
+    ):  # summer time
+        summer = make_report(
+            "potholes",
+            answers={"depth": "deep"},
+            description='Quotes " and \\ and é',
+            location_text="By <the> gate",
+        )
+    with time_machine.travel(
+        dt.datetime(2026, 11, 20, 12, 0, 59, 999999, tzinfo=dt.UTC), tick=False
+    ):
+        winter = make_report("needles", answers={})
+        service_request_respond(
+            actor=officer_a, request=winter, text="Removed.", status=Status.FIXED
+        )
+    query = RequestQuery(ids=(summer.pk, winter.pk))
+    fast = public_request_json(query=query, time_zone="Europe/London")
+    names = _Names("en")
+    slow = to_json(
+        Document(
+            root="service_requests",
+            item="request",
+            payload=[_request_row(r, names) for r in public_request_rows(query=query)],
+        )
+    )
+    assert json.loads(fast) == json.loads(slow)
+    assert json.loads(fast)[1]["requested_datetime"] == "2026-07-01T09:30:15+01:00"
+    assert json.loads(fast)[0]["requested_datetime"] == "2026-11-20T12:00:59+00:00"
+    assert json.loads(fast)[0]["status"] == "closed"
+    assert public_request_json(query=RequestQuery(ids=(999999,)), time_zone="Europe/London") == "[]"
