@@ -520,7 +520,7 @@ class ServiceRequestsApi(Open311View):
         responses={200: RequestOutputSerializer(many=True), **ERRORS},
         tags=["open311"],
     )
-    def get(self, request: Request, format: str) -> Response:
+    def get(self, request: Request, format: str) -> Response | HttpResponse:
         data = request.query_params
         organisation_id = self.jurisdiction(data)
         ids = id_list(data, "service_request_id")
