@@ -318,8 +318,8 @@ def public_request_json(*, query: RequestQuery, time_zone: str) -> str | None:
     )
     dates = [_w3c_sql(f"r.{c}") for c in ("requested_at", "updated_at", "due_at")]
     # Only fixed SQL and column names are joined here; every value is a bound parameter.
-    sql = (  # noqa: S608
-        "SELECT COALESCE(json_agg(json_build_object("
+    sql = (
+        "SELECT COALESCE(json_agg(json_build_object("  # noqa: S608
         "'service_request_id', r.id::text, "
         "'status', CASE WHEN r.is_open THEN 'open' ELSE 'closed' END, "
         "'status_notes', r.status_notes, "
