@@ -84,10 +84,10 @@ def _admin_url(url: str) -> str:
 
 @contextlib.contextmanager
 def throwaway_database(
-    backend: str, workdir: Path, *, name: str | None = None
+    backend: str, workdir: Path, *, name: str | None = None, keep: bool = False
 ) -> Iterator[ThrowawayDatabase]:
-    """A fresh database, dropped afterwards: PostGIS on the server DATABASE_URL (or
-    BENCH_POSTGIS_URL) points at, or a SpatiaLite file in `workdir`."""
+    """A fresh database, dropped afterwards (unless `keep`): PostGIS on the server
+    DATABASE_URL (or BENCH_POSTGIS_URL) points at, or a SpatiaLite file in `workdir`."""
     workdir.mkdir(parents=True, exist_ok=True)
     if backend == "spatialite":
         path = workdir / "throwaway.sqlite3"
@@ -109,8 +109,9 @@ def throwaway_database(
     try:
         yield ThrowawayDatabase(url=url, workdir=workdir, backend=backend)
     finally:
-        with psycopg.connect(_admin_url(base), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        if not keep:
+            with psycopg.connect(_admin_url(base), autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
 
 
 def manage(db: ThrowawayDatabase, *args: str, timeout: float = 600) -> str:
