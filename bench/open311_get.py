@@ -140,12 +140,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=2)
+    parser.add_argument("--keep-db", action="store_true", help="keep the database to study it")
     args = parser.parse_args()
     print("Machine:", "; ".join(f"{k}: {v}" for k, v in machine().items()))
     print("Load average before:", load())
     with (
         tempfile.TemporaryDirectory() as tmp,
-        testing.throwaway_database("postgis", Path(tmp), name="joinedup_requests_bench_get") as db,
+        testing.throwaway_database(
+            "postgis", Path(tmp), name="joinedup_requests_bench_get", keep=args.keep_db
+        ) as db,
     ):
         testing.prepare_database(db)
         took, ids = generate(db, args.rows)
