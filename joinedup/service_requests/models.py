@@ -199,11 +199,20 @@ class ServiceRequest(models.Model):
     `media_url` and `is_open` repeat facts of the history and photos so that Open311
     lists are read from this one table."""
 
+    # Foreign keys whose lookups the composite indexes below already serve, or that are
+    # only ever filtered within one organisation's queue, get no index of their own:
+    # every index is written on every report.
     organisation = models.ForeignKey(
-        "core.Organisation", on_delete=models.PROTECT, related_name="service_requests"
+        "core.Organisation",
+        on_delete=models.PROTECT,
+        related_name="service_requests",
+        db_index=False,
     )
     service = models.ForeignKey(
-        "catalogue.Service", on_delete=models.PROTECT, related_name="service_requests"
+        "catalogue.Service",
+        on_delete=models.PROTECT,
+        related_name="service_requests",
+        db_index=False,
     )
     status = models.CharField(max_length=32, choices=Status.choices, default=Status.OPEN)
     is_open = models.BooleanField(default=True)
@@ -215,10 +224,20 @@ class ServiceRequest(models.Model):
     postcode = models.CharField(max_length=8, blank=True)
     address_id = models.CharField(max_length=100, blank=True)
     ward = models.ForeignKey(
-        "geo.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "geo.Area",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     district = models.ForeignKey(
-        "geo.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "geo.Area",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(max_length=254, blank=True)
@@ -230,6 +249,7 @@ class ServiceRequest(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="service_requests",
+        db_index=False,
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
     channel_ref = models.CharField(
@@ -245,7 +265,12 @@ class ServiceRequest(models.Model):
     status_notes = models.TextField(blank=True)
     media_url = models.URLField(max_length=1000, blank=True)
     assigned_team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
+        db_index=False,
     )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -253,6 +278,7 @@ class ServiceRequest(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_service_requests",
+        db_index=False,
     )
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
@@ -270,6 +296,9 @@ class ServiceRequest(models.Model):
             ),
             models.Index(fields=["is_open", "requested_at"], name="sr_open_time_idx"),
             models.Index(fields=["service", "is_open", "lat"], name="sr_nearby_idx"),
+            models.Index(
+                fields=["service", "is_open", "requested_at"], name="sr_service_open_time_idx"
+            ),
             models.Index(fields=["organisation", "due_at"], name="sr_org_due_idx"),
         ]
 
@@ -317,11 +346,21 @@ class RequestEvent(models.Model):
     status_before = models.CharField(max_length=32, blank=True)
     status_after = models.CharField(max_length=32, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     actor_label = models.CharField(max_length=150, blank=True)
     organisation = models.ForeignKey(
-        "core.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     data = models.JSONField(default=dict, blank=True)
     channel_ref = models.CharField(max_length=64, blank=True)
