@@ -4,7 +4,6 @@ at which tier, and how each organisation handles it (in the platform or by a lin
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from joinedup.core.models import COUNCIL_KINDS, Organisation, OrganisationKind
@@ -71,12 +70,6 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def localised_name(self) -> str:
-        return (
-            self.name_cy if (get_language() or "").startswith("cy") and self.name_cy else self.name
-        )
 
     @property
     def kinds(self) -> frozenset[str]:

@@ -37,9 +37,5 @@ def service_get(*, code: str) -> ServiceInfo:
     return service
 
 
-def service_list() -> list[ServiceInfo]:
-    return sorted(get_catalogue().services.values(), key=lambda s: s.name)
-
-
 def provisions_for(*, service_code: str) -> list[ProvisionInfo]:
     return get_catalogue().provisions.get(service_code, [])
