@@ -150,6 +150,19 @@ def assert_accessible(axe_checker):
     return check
 
 
+@pytest.fixture
+def dpo_a(org_a) -> User:
+    """A data-protection officer of org_a: an officer holding the DPO capability."""
+    from joinedup.core.models import Capability, MembershipCapability
+
+    user = _person("dpo_a", org_a, Role.OFFICER)
+    MembershipCapability.objects.create(
+        membership=user.memberships.get(),
+        capability=Capability.objects.get(code="crm.data_protection_officer"),
+    )
+    return user
+
+
 # --- GOV.UK Pay sandbox ---------------------------------------------------------------
 PAY_SANDBOX_KEY = "api_test_" + "0" * 48
 PAY_SANDBOX_WEBHOOK_SECRET = "webhook_test_" + "1" * 48
@@ -171,14 +184,3 @@ def pay_sandbox(db, settings):
     settings.GOVUK_PAY_API_KEY = PAY_SANDBOX_KEY
     settings.GOVUK_PAY_WEBHOOK_SECRET = PAY_SANDBOX_WEBHOOK_SECRET
     return account
-@pytest.fixture
-def dpo_a(org_a) -> User:
-    """A data-protection officer of org_a: an officer holding the DPO capability."""
-    from joinedup.core.models import Capability, MembershipCapability
-
-    user = _person("dpo_a", org_a, Role.OFFICER)
-    MembershipCapability.objects.create(
-        membership=user.memberships.get(),
-        capability=Capability.objects.get(code="crm.data_protection_officer"),
-    )
-    return user

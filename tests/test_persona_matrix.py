@@ -38,7 +38,7 @@ def _endpoints() -> list[Endpoint]:
 
 
 @pytest.fixture
-def matrix_context(request, personas, dpo_a, org_a, org_b, org_outside):
+def matrix_context(request, personas, dpo_a, org_a, org_b, org_outside, pay_sandbox):
     users = {**personas, "dpo_a": dpo_a}
     ctx = {
         "users": users,

@@ -55,18 +55,18 @@ INSTALLED_APPS = [
     "joinedup.core",
     "joinedup.geo",
     "joinedup.demo",
-    "joinedup.catalogue",
-    "joinedup.routing",
     "joinedup.jobs",
     "joinedup.integrations.govuk_notify",
     "joinedup.integrations.govuk_pay.sandbox",
     "joinedup.payments",
+    "joinedup.council_tax",
+    "joinedup.catalogue",
+    "joinedup.routing",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "joinedup.crm",
     "joinedup.service_requests",
     "joinedup.integrations.open311",
-    "joinedup.council_tax",
     "joinedup.accounts",
 ]
 
@@ -121,12 +121,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.spatialite"
 if DATABASES["default"]["ENGINE"].endswith("spatialite"):
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-    # BEGIN IMMEDIATE: a transaction takes the write lock when it starts, so concurrent
-    # writers wait for each other (up to the timeout) instead of failing with "database
-    # is locked" when a read inside a transaction tries to become a write.
-    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    # Connections are kept like PostgreSQL's: opening one loads the SpatiaLite extension,
+    # which costs more than most requests.
+    # WAL lets readers go on while a writer commits; IMMEDIATE takes the write lock at the
+    # start of a transaction, so two writers queue instead of failing with "locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+    )
 # GDAL before 3.9 cannot be told to refuse network/file access in spatial references.
 # Boundary files are chosen by operators running import commands, never uploaded by users.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
@@ -211,14 +212,22 @@ JOINEDUP_STAFF_LINKS = [
     ("People", "crm:person-list"),
     ("Data-sharing agreements", "crm:agreement-list"),
     ("Erasure requests", "crm:erasure-request-list"),
+    ("Council tax accounts", "council_tax:staff-search"),
+    ("Messages sent", "govuk_notify:outbox"),
 ]
 # Scopes an internal API token may carry; apps add theirs here.
 JOINEDUP_API_SCOPES = ["crm:read", "crm:write"]
+# Where a form may lead: ourselves, and GOV.UK Pay's payment pages, to which the pay form
+# redirects (browsers apply form-action to the redirect too).
+JOINEDUP_CSP_FORM_ACTION = env_list(
+    "JOINEDUP_CSP_FORM_ACTION", "'self',https://card.payments.service.gov.uk"
+)
 # Every response's Content-Security-Policy; {nonce} is filled per response.
 JOINEDUP_CSP = (
     "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    f"base-uri 'self'; form-action {' '.join(JOINEDUP_CSP_FORM_ACTION)}; "
+    "frame-ancestors 'none'"
 )
 
 # --- Residents' accounts -------------------------------------------------------------

@@ -74,6 +74,9 @@ def _reader_organisation_id(actor) -> int | None:
 def category_grants(*, actor) -> dict[str, list[Grant]]:
     """For each category, whose records the actor may see: their own organisations', then
     those disclosed to them by agreements in force (consent still to be checked per person)."""
+    cached = getattr(actor, "_joinedup_grants", None)
+    if cached is not None:
+        return cached
     own = organisation_ids_for(actor, READ_ROLES)
     codes = list(DataCategory.objects.values_list("code", flat=True))
     grants: dict[str, list[Grant]] = {
@@ -105,6 +108,11 @@ def category_grants(*, actor) -> dict[str, list[Grant]]:
                         agreement.lawful_basis == LawfulBasis.CONSENT,
                     )
                 )
+    if hasattr(actor, "is_verified"):
+        # request.user (django-otp gives it is_verified) lives for one request, so its
+        # grants are worked out once per request; other actors are not cached, as a
+        # command or test may hold one user across changes to agreements.
+        actor._joinedup_grants = grants
     return grants
 
 

@@ -182,3 +182,30 @@ def test_person_page_has_no_axe_violations(assert_accessible, alice, partner_b, 
     assert_accessible(
         client_for(partner_b).get(reverse("crm:person-detail", args=[alice.public_id]))
     )
+
+
+def _queries_for(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_person_page_queries_do_not_grow_with_records(
+    alice, officer_a, org_a, partner_b, agreement_ab
+):
+    url = reverse("crm:person-detail", args=[alice.public_id])
+    client = client_for(partner_b)
+    _queries_for(client, url)  # the first request also brings the session up to date
+    before = _queries_for(client, url)
+    for n in range(10):
+        services.contact_event_record(
+            actor=officer_a, person=alice, organisation=org_a, channel="call", summary=f"Call {n}"
+        )
+        services.person_contact_details_add(
+            actor=officer_a, person=alice, organisation=org_a, phone=f"020 7946 00{n:02d}"
+        )
+    assert _queries_for(client, url) == before
+    assert before <= 35, before
