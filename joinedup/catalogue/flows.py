@@ -14,19 +14,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 
 
 @dataclass(frozen=True)
 class Flow:
     key: str
     url_name: str
-    label: str
+    label: str | Promise  # lazy, so it shows in the resident's language
 
 
 _FLOWS: dict[str, Flow] = {}
 
 
-def register_flow(key: str, *, url_name: str, label: str) -> None:
+def register_flow(key: str, *, url_name: str, label: str | Promise) -> None:
     _FLOWS[key] = Flow(key=key, url_name=url_name, label=label)
 
 
