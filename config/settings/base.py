@@ -296,4 +296,6 @@ GOVUK_PAY_TIMEOUT = float(os.environ.get("GOVUK_PAY_TIMEOUT", "10"))
 # own views, never straight from this folder.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Largest photo a resident may upload, and how much of it Django keeps in memory.
-SERVICE_REQUESTS_PHOTO_MAX_BYTES = int(os.environ.get("SERVICE_REQUESTS_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+SERVICE_REQUESTS_PHOTO_MAX_BYTES = int(
+    os.environ.get("SERVICE_REQUESTS_PHOTO_MAX_BYTES", str(10 * 1024 * 1024))
+)

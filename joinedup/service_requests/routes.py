@@ -166,3 +166,12 @@ def report_start(
         if nearby:
             return ReportStart(kind="duplicates", place=place, route=route, nearby=tuple(nearby))
     return ReportStart(kind="details", place=place, route=route)
+
+
+def service_name(*, code: str, language: str | None = None) -> str:
+    """A service's name for residents, in Welsh where the language is Welsh."""
+    try:
+        service = service_get(code=code)
+    except Http404:
+        return code
+    return service.localised(language or get_language() or "en")[0]

@@ -29,6 +29,7 @@ from joinedup.service_requests.routes import (
     request_route,
     request_type_get,
     request_types_available,
+    service_name,
 )
 from joinedup.service_requests.services import (
     ReportInput,
@@ -199,7 +200,7 @@ def report_sent(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         "service_requests/sent.html",
         {
             "sr": sent,
-            "service_name": sent.service.localised_name,
+            "service_name": service_name(code=sent.service.code),
             "tracking_url": reverse("service_requests:track", args=[sent.pk])
             + "?"
             + urlencode({"key": key}),
@@ -239,7 +240,7 @@ def track(request: HttpRequest, pk: int) -> HttpResponse:
         "service_requests/track.html",
         {
             "sr": sr,
-            "service_name": sr.service.localised_name,
+            "service_name": service_name(code=sr.service.code),
             "status_label": Status(sr.status).label,
             "answers": answer_labels(request_type, sr.answers, language) if request_type else [],
             "events": _event_rows(sr, selectors.public_events(request=sr)),
@@ -279,7 +280,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
         "service_requests/track.html",
         {
             "sr": sr,
-            "service_name": sr.service.localised_name,
+            "service_name": service_name(code=sr.service.code),
             "status_label": Status(sr.status).label,
             "answers": answer_labels(request_type, sr.answers, language) if request_type else [],
             "events": _event_rows(sr, selectors.public_events(request=sr)),
@@ -295,7 +296,7 @@ def follow(request: HttpRequest, pk: int) -> HttpResponse:
     """Add yourself to an existing report."""
     sr = selectors.public_request_get(pk=pk)
     form = SupportForm(request.POST or None)
-    context = {"sr": sr, "service_name": sr.service.localised_name, "form": form}
+    context = {"sr": sr, "service_name": service_name(code=sr.service.code), "form": form}
     if request.method == "POST" and form.is_valid():
         try:
             service_request_support(

@@ -10,6 +10,7 @@ from joinedup.service_requests.models import (
     ServiceRequest,
     Status,
 )
+from joinedup.service_requests.routes import service_name
 
 # --- Messages (run by background jobs) ------------------------------------------------
 
@@ -20,7 +21,7 @@ def _message_values(request: ServiceRequest, language: str, status: str = "") ->
     from django.utils import translation
 
     with translation.override(language):
-        service = request.service.localised_name
+        service = service_name(code=request.service.code, language=language)
         due = date_format(timezone.localtime(request.due_at), "j F Y") if request.due_at else "-"
         status_label = str(Status(status or request.status).label)
     where = request.location_text or request.postcode or f"{request.lat:.5f}, {request.lon:.5f}"
