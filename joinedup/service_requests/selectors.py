@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -313,9 +314,14 @@ def public_request_json(*, query: RequestQuery, time_zone: str) -> str | None:
     and the caller builds it in Python."""
     if connection.vendor != "postgresql":
         return None
-    inner, inner_params = (
-        _public_queryset(query).values("id")[: query.limit].query.sql_with_params()
-    )
+    if query.service_ids == () and not query.ids:
+        return "[]"  # only unknown services asked for
+    try:
+        inner, inner_params = (
+            _public_queryset(query).values("id")[: query.limit].query.sql_with_params()
+        )
+    except EmptyResultSet:  # a filter no row can match (Django proves it before asking)
+        return "[]"
     dates = [_w3c_sql(f"r.{c}") for c in ("requested_at", "updated_at", "due_at")]
     # Only fixed SQL and column names are joined here; every value is a bound parameter.
     sql = (

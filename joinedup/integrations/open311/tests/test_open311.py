@@ -661,6 +661,8 @@ def test_get_requests_filters(partners, officer_a):
             str(old.pk),
         ]
         assert ids(jurisdiction_id="merton") == []
+        assert ids(service_code="no-such-service") == []  # found by the fuzz run on PostGIS
+        assert ids(service_code="no-such-service,potholes") == [str(pothole.pk)]
         closed = _json(Client().get(f"{BASE}/requests.json", {"status": "closed"}))[0]
         assert (closed["status"], closed["status_notes"]) == ("closed", "Removed.")
 
