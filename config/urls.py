@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("joinedup.integrations.govuk_notify.urls")),
     path("sandbox-pay/", include("joinedup.integrations.govuk_pay.sandbox.urls")),
     path("", include("joinedup.payments.urls")),
+    path("", include("joinedup.service_requests.urls")),
+    path("open311/v2/", include("joinedup.integrations.open311.urls")),
     path("", include("joinedup.council_tax.urls")),
 ]
 

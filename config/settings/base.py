@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "joinedup.crm",
+    "joinedup.service_requests",
+    "joinedup.integrations.open311",
     "joinedup.accounts",
 ]
 
@@ -288,3 +290,12 @@ GOVUK_PAY_BASE_URL = os.environ.get("GOVUK_PAY_BASE_URL", "")
 GOVUK_PAY_API_KEY = os.environ.get("GOVUK_PAY_API_KEY", "")
 GOVUK_PAY_WEBHOOK_SECRET = os.environ.get("GOVUK_PAY_WEBHOOK_SECRET", "")
 GOVUK_PAY_TIMEOUT = float(os.environ.get("GOVUK_PAY_TIMEOUT", "10"))
+
+# --- Service requests and Open311 ----------------------------------------------------
+# Uploaded files (service request photos) live here; they are served by the platform's
+# own views, never straight from this folder.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Largest photo a resident may upload, and how much of it Django keeps in memory.
+SERVICE_REQUESTS_PHOTO_MAX_BYTES = int(
+    os.environ.get("SERVICE_REQUESTS_PHOTO_MAX_BYTES", str(10 * 1024 * 1024))
+)

@@ -1,12 +1,25 @@
-"""Email to residents about their account. Sent with Django's email backend (console in
-development, locmem in tests); meant to move onto the GOV.UK Notify integration, which
-will keep the same function so callers do not change."""
+"""Email to residents about their account, sent through the GOV.UK Notify integration:
+the message is recorded in the outbox (in the caller's transaction, if any) and a
+background job hands it to Notify (or the sandbox provider) once that commits."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import translation
+
+from joinedup.accounts.notifications import ACCOUNT_EMAIL
+from joinedup.integrations.govuk_notify.services import notify_send_email
 
 
 def send_account_email(*, to: str, subject: str, body: str) -> None:
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
+    # The text is already in the resident's language; the language is recorded so a
+    # Welsh Notify template id (NOTIFY_TEMPLATE_IDS "account_email.cy") can be used.
+    language = (translation.get_language() or "en")[:2]
+    with transaction.atomic():
+        notify_send_email(
+            to=to,
+            template=ACCOUNT_EMAIL.name,
+            personalisation={"subject": str(subject), "body": str(body)},
+            language=language,
+            reference="account",
+        )

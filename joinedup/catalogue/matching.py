@@ -16,7 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from joinedup.catalogue.text import demutations, edit_limit, stem, terms, within_distance
+from joinedup.catalogue.text import (
+    demutations,
+    edit_limit,
+    stem,
+    terms,
+    within_distance,
+    words,
+)
 
 # Field weights: a word of the service's own name says more than one of many keywords.
 NAME_WEIGHT = 2.6
@@ -27,6 +34,41 @@ MUTATION_WEIGHT = 0.95
 FUZZY_WEIGHT = 0.75
 SYNONYM_WEIGHT = 0.7
 PHRASE_BONUS = 1.2
+PHRASE_PART = 0.8
+# A word found directly in any field (a topic, or one word of a keyword phrase) fully
+# explains that word of the request, for the confidence.
+FULL_STRENGTH = KEYWORD_WEIGHT * PHRASE_PART
+# Negations are stop words, but "not collected", "never came", "heb ei gasglu" report
+# that something expected did not happen: they add a little weight to the catalogue's
+# words for a missed service, without counting towards how much of the request a
+# service explains.
+NEGATIONS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "didnt",
+        "hasnt",
+        "havent",
+        "wasnt",
+        "werent",
+        "isnt",
+        "wont",
+        "doesnt",
+        "dont",
+        "cant",
+        "aint",
+        "heb",
+        "ddim",
+        "dydy",
+        "dyw",
+        "nid",
+        "na",
+    ]
+)
+NEGATION_CUE = "~not"
+NEGATION_MEANS = ("missed",)
+NEGATION_WEIGHT = 0.35
 # Softmax temperature over scores (which run from about 5 to 40) and how many leading
 # candidates share the confidence.
 TEMPERATURE = 3.0
@@ -56,8 +98,13 @@ class _Doc:
     weights: dict[str, float] = field(default_factory=dict)
     phrases: list[tuple[str, ...]] = field(default_factory=list)
 
-    def add(self, text: str, weight: float, phrase: bool) -> None:
+    def add(self, text: str, weight: float, phrase: bool, part: float = 1.0) -> None:
         found = terms(text, "any")
+        if phrase and len(set(found)) >= 2:
+            # A word that appears only inside a longer keyword ("number" of "number
+            # plates") says less on its own than a keyword by itself; the phrase bonus
+            # rewards the whole phrase.
+            weight *= part
         for term in found:
             if weight > self.weights.get(term, 0.0):
                 self.weights[term] = weight
@@ -75,7 +122,7 @@ class NeedMatcher:
             for topic in service.topics:
                 doc.add(topic, TOPIC_WEIGHT, phrase=False)
             for keyword in service.keywords:
-                doc.add(keyword, KEYWORD_WEIGHT, phrase=True)
+                doc.add(keyword, KEYWORD_WEIGHT, phrase=True, part=PHRASE_PART)
             self.docs[service.code] = doc
         df: dict[str, int] = defaultdict(int)
         for doc in self.docs.values():
@@ -96,6 +143,12 @@ class NeedMatcher:
             stems = {t for word in group for t in terms(word, "any")}
             for member in stems:
                 self.synonyms[member] |= stems - {member}
+        self.negation_means = {
+            t: NEGATION_WEIGHT
+            for word in NEGATION_MEANS
+            for t in terms(word, "any")
+            if t in self.idf
+        }
         self._match = lru_cache(maxsize=20_000)(self._match_uncached)
 
     # -- expanding one word ------------------------------------------------------------
@@ -122,6 +175,7 @@ class NeedMatcher:
     def expand(self, term: str) -> dict[str, float]:
         """Catalogue terms standing for `term`, with how much each counts."""
         direct: dict[str, float] = {}
+        fuzzy = False
         if term in self.idf:
             direct[term] = 1.0
         else:
@@ -129,34 +183,53 @@ class NeedMatcher:
                 for candidate in {radical} | set(terms(radical, "any")):
                     if candidate in self.idf:
                         direct[candidate] = MUTATION_WEIGHT
+            if not direct and term in self.synonyms:
+                # A word a synonym group knows is a real word, not a typing slip of a
+                # catalogue word ("stole" is not a slip of "stone"): use its synonyms.
+                for synonym in self.synonyms[term]:
+                    if synonym in self.idf:
+                        direct[synonym] = SYNONYM_WEIGHT
+                return direct
             if not direct:
                 direct.update(self._compound(term))
             if not direct:
-                for candidate in self._fuzzy(term):
-                    direct[candidate] = FUZZY_WEIGHT
+                found = self._fuzzy(term)
+                fuzzy = bool(found)
+                # A slip that could be any of several catalogue words ("past": pass,
+                # part, pest, post) says little about which one was meant.
+                for candidate in found:
+                    direct[candidate] = FUZZY_WEIGHT / math.sqrt(len(found))
         expanded = dict(direct)
-        for found, weight in direct.items():
-            for synonym in self.synonyms.get(found, ()):
+        if fuzzy:
+            # A guessed correction is not expanded again through synonyms: a guess of
+            # a guess ("store" → "stole" → "theft") is noise.
+            return expanded
+        for found_term, weight in direct.items():
+            for synonym in self.synonyms.get(found_term, ()):
                 if synonym in self.idf:
                     expanded[synonym] = max(expanded.get(synonym, 0.0), weight * SYNONYM_WEIGHT)
-        if not direct:
-            # Unknown to the catalogue, but maybe a synonym of a word it knows.
-            for synonym in self.synonyms.get(term, ()):
-                if synonym in self.idf:
-                    expanded[synonym] = SYNONYM_WEIGHT
         return expanded
 
     # -- ranking -----------------------------------------------------------------------
     def match(self, text: str, limit: int = 5) -> list[Match]:
-        return list(self._match(" ".join(terms(text, "any")), limit))
+        found = terms(text, "any")
+        if found and NEGATIONS.intersection(words(text)):
+            found.append(NEGATION_CUE)
+        return list(self._match(" ".join(found), limit))
 
     def _match_uncached(self, normalised: str, limit: int) -> tuple[Match, ...]:
         query = list(dict.fromkeys(normalised.split()))
         if not query:
             return ()
-        expansions = [self.expand(term) for term in query]
+        expansions = [
+            dict(self.negation_means) if term == NEGATION_CUE else self.expand(term)
+            for term in query
+        ]
         importance = [
-            max((self.idf[t] for t in exp), default=self.unknown_idf) for exp in expansions
+            0.0
+            if term == NEGATION_CUE
+            else max((self.idf[t] for t in exp), default=self.unknown_idf)
+            for term, exp in zip(query, expansions, strict=True)
         ]
         total_importance = sum(importance) or 1.0
         scores: dict[str, float] = defaultdict(float)
@@ -168,21 +241,30 @@ class NeedMatcher:
                 for code, field_weight in self.postings[term]:
                     score = weight * idf * field_weight
                     if score > best.get(code, (0.0, 0.0))[0]:
-                        best[code] = (score, weight * field_weight / NAME_WEIGHT)
+                        best[code] = (score, weight * field_weight / FULL_STRENGTH)
             for code, (score, strength) in best.items():
                 scores[code] += score
                 coverage[code] += weight_of_word * min(strength, 1.0)
+        # Each catalogue term reached, how strongly, and by which of the request's words.
         matched: dict[str, float] = {}
-        for exp in expansions:
+        reached_by: dict[str, set[int]] = defaultdict(set)
+        for position, exp in enumerate(expansions):
             for term, weight in exp.items():
                 matched[term] = max(matched.get(term, 0.0), weight)
+                reached_by[term].add(position)
         for code in list(scores):
             bonus = 0.0
             for phrase in self.docs[code].phrases:
-                if all(t in matched for t in phrase):
-                    # A phrase met through synonyms or typing slips counts for less.
-                    found = sum(self.idf[t] * matched[t] for t in phrase)
-                    bonus = max(bonus, PHRASE_BONUS * found)
+                if not all(t in matched for t in phrase):
+                    continue
+                # A phrase is found whole only when different words of the request
+                # reach its terms: one word whose synonyms happen to cover a phrase
+                # ("bin" → "lorry" for "bin lorry") is not the phrase.
+                if len(set().union(*(reached_by[t] for t in phrase))) < len(phrase):
+                    continue
+                # A phrase met through synonyms or typing slips counts for less.
+                found = sum(self.idf[t] * matched[t] for t in phrase)
+                bonus = max(bonus, PHRASE_BONUS * found)
             scores[code] += bonus
             if bonus:
                 coverage[code] += 0.25 * total_importance

@@ -111,7 +111,7 @@ def stem(word: str) -> str:
     for suffix in ("ion", "ions"):
         if w.endswith(suffix) and len(w) > 6 and w[-len(suffix) - 1] in "ts":
             w = w[: -len(suffix)]
-    if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "lsz":
+    if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "lsz":
         w = w[:-1]  # "dumpping"/"runn" → one consonant
     if len(w) > 4 and w.endswith("e"):
         w = w[:-1]

@@ -12,3 +12,8 @@ class CouncilTaxConfig(AppConfig):
 
         # The front door sends residents of partner billing authorities here.
         register_flow("council-tax", url_name="council_tax:find", label=_("Pay your council tax"))
+
+        from joinedup.council_tax.providers import CouncilTaxProvider
+        from joinedup.crm import registry
+
+        registry.register(CouncilTaxProvider())

@@ -16,7 +16,12 @@ from django.db import transaction
 from joinedup.core.models import Organisation
 from joinedup.council_tax.models import Account, BandDCharge, CouncilTaxSettings, Property
 from joinedup.council_tax.schedule import financial_year_of
-from joinedup.council_tax.services import account_open, bill_issue, reduction_add
+from joinedup.council_tax.services import (
+    account_link_resident,
+    account_open,
+    bill_issue,
+    reduction_add,
+)
 from joinedup.payments.ledger import ledger_account_ensure, ledger_post
 from joinedup.payments.models import AccountKind, TransactionKind
 
@@ -119,6 +124,33 @@ def _paid_count(plan: str | int, due_so_far: int) -> int:
     return min(int(plan), due_so_far)
 
 
+def _pay_by_direct_debit(account: Account, bill, *, today: dt.date, plan: str | int) -> None:
+    """Record the (demo) Direct Debit collections of the instalments due by `today`."""
+    organisation = account.organisation
+    year = bill.financial_year
+    due = [i for i in bill.instalments.all() if i.due_on <= today]
+    bank = ledger_account_ensure(
+        organisation=organisation,
+        code="direct_debit_clearing",
+        name="Direct Debit collections (demo)",
+        kind=AccountKind.ASSET,
+    )
+    for instalment in due[: _paid_count(plan, len(due))]:
+        ledger_post(
+            organisation=organisation,
+            kind=TransactionKind.PAYMENT,
+            description=f"Direct Debit {account.reference} instalment {instalment.number}",
+            lines=[
+                (bank, instalment.amount_pence),
+                (account.ledger_account, -instalment.amount_pence),
+            ],
+            recorded_by="demo",
+            occurred_at=dt.datetime.combine(instalment.due_on, dt.time(9), tzinfo=dt.UTC),
+            provider="demo_direct_debit",
+            provider_payment_id=f"dd-{account.reference}-{year}-{instalment.number}",
+        )
+
+
 @transaction.atomic
 def council_tax_demo_load(*, today: dt.date) -> list[DemoAccountLine]:
     """Create (once) the demo councils' settings, charges, properties, accounts and
@@ -180,29 +212,7 @@ def council_tax_demo_load(*, today: dt.date) -> list[DemoAccountLine]:
                 bill = bill_issue(
                     actor=None, account=account, financial_year=year, issued_on=dt.date(year, 3, 10)
                 )
-                due = [i for i in bill.instalments.all() if i.due_on <= today]
-                bank = ledger_account_ensure(
-                    organisation=organisation,
-                    code="direct_debit_clearing",
-                    name="Direct Debit collections (demo)",
-                    kind=AccountKind.ASSET,
-                )
-                for instalment in due[: _paid_count(plan, len(due))]:
-                    ledger_post(
-                        organisation=organisation,
-                        kind=TransactionKind.PAYMENT,
-                        description=f"Direct Debit {account.reference} instalment {instalment.number}",
-                        lines=[
-                            (bank, instalment.amount_pence),
-                            (account.ledger_account, -instalment.amount_pence),
-                        ],
-                        recorded_by="demo",
-                        occurred_at=dt.datetime.combine(
-                            instalment.due_on, dt.time(9), tzinfo=dt.UTC
-                        ),
-                        provider="demo_direct_debit",
-                        provider_payment_id=f"dd-{account.reference}-{year}-{instalment.number}",
-                    )
+                _pay_by_direct_debit(account, bill, today=today, plan=plan)
             note = {"all": "up to date", "all_but_last": "one instalment missed"}.get(
                 str(plan), "behind since the summer"
             )
@@ -211,4 +221,56 @@ def council_tax_demo_load(*, today: dt.date) -> list[DemoAccountLine]:
                     organisation.name, account.reference, prop.postcode, f"band {band}, {note}"
                 )
             )
+    lines += _demo_resident_household(today=today, year=year)
     return lines
+
+
+# The demo resident of the shared citizen record (joinedup/demo/citizen_record.py) pays
+# council tax to Sutton; her account is linked to her record as if she had found it
+# while signed in, so "Your account" and Sutton's officers show it.
+DEMO_RESIDENT_USERNAME = "resident@demo.invalid"
+DEMO_RESIDENT_PROPERTY = ("900290000099", "24 Cheam Road", "Sutton", "SM1 1AA", "C")
+
+
+def _demo_resident_household(*, today: dt.date, year: int) -> list[DemoAccountLine]:
+    from joinedup.crm.models import Person
+
+    organisation = Organisation.objects.filter(gss_code="E09000029").first()
+    person = Person.objects.filter(user__username=DEMO_RESIDENT_USERNAME).first()
+    if organisation is None or person is None:
+        return []
+    uprn, line_1, town, postcode, band = DEMO_RESIDENT_PROPERTY
+    prop, _created = Property.objects.get_or_create(
+        organisation=organisation,
+        uprn=uprn,
+        defaults={"address_line_1": line_1, "town": town, "postcode": postcode, "band": band},
+    )
+    account = Account.objects.filter(property=prop).first()
+    if account is None:
+        account = account_open(
+            actor=None,
+            organisation=organisation,
+            property=prop,
+            liable_names=[person.full_name],
+            opened_on=dt.date(year - 1, 9, 1),
+            email=DEMO_RESIDENT_USERNAME,
+        )
+        reduction_add(
+            actor=None, account=account, kind="single_person", starts_on=dt.date(year - 1, 9, 1)
+        )
+    if not account.bills.filter(financial_year=year).exists():
+        bill = bill_issue(
+            actor=None, account=account, financial_year=year, issued_on=dt.date(year, 3, 10)
+        )
+        _pay_by_direct_debit(account, bill, today=today, plan="all")
+    liable = account.liable_people.get(is_primary=True)
+    if liable.person_id is None:
+        account_link_resident(user=person.user, account=account, liable_person_id=liable.pk)
+    return [
+        DemoAccountLine(
+            organisation.name,
+            account.reference,
+            prop.postcode,
+            f"band {band}, {person.full_name}, linked to {DEMO_RESIDENT_USERNAME}",
+        )
+    ]

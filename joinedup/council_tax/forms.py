@@ -97,3 +97,31 @@ class RefundForm(forms.Form):
         error_messages={"required": _("Enter the reason for the refund")},
     )
     expected_available = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class LinkAccountForm(forms.Form):
+    """A signed-in resident says which name on the bill is theirs."""
+
+    liable_person = forms.TypedChoiceField(
+        label=_("Which name on the bill is yours?"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose which name on the bill is yours")},
+    )
+
+    def __init__(self, *args, choices: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["liable_person"].choices = choices  # type: ignore[attr-defined]
+
+
+class StaffLinkForm(forms.Form):
+    """An officer links one liable person on the account to a person they can see."""
+
+    liable_person = forms.TypedChoiceField(label="Liable person", coerce=int)
+    person = forms.UUIDField(
+        widget=forms.HiddenInput, error_messages={"required": "Choose a person"}
+    )
+
+    def __init__(self, *args, choices: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["liable_person"].choices = choices  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -155,9 +156,25 @@ class Account(models.Model):
 
 
 class LiablePerson(models.Model):
+    """Someone liable for an account. Once the resident has shown it is theirs (found it
+    by reference and postcode while signed in) or an officer has linked it, `person` is
+    their record in the shared citizen record, and the account appears there under the
+    council tax category (see council_tax.providers)."""
+
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="liable_people")
     full_name = models.CharField(max_length=200)
     is_primary = models.BooleanField(default=True)
+    person = models.ForeignKey(
+        "crm.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="council_tax_liabilities",
+    )
+    linked_at = models.DateTimeField(null=True, blank=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-is_primary", "id"]

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from joinedup.core.permissions import READ_ROLES, WRITE_ROLES, organisation_ids_for
-from joinedup.council_tax.models import Account, Bill, CouncilTaxSettings
+from joinedup.council_tax.models import Account, Bill, CouncilTaxSettings, LiablePerson
 from joinedup.council_tax.schedule import InstalmentState, allocate, recovery_stage
 from joinedup.payments.models import Payment
 from joinedup.payments.selectors import ledger_account_balance, refundable_pence
@@ -127,3 +127,30 @@ def account_payment_get(*, actor, payment_id) -> tuple[Payment, Account]:
     if payment is None:
         raise Http404("No such payment")
     return payment, Account.objects.get(ledger_account=payment.ledger_account)
+
+
+@dataclass
+class ResidentLink:
+    """What a signed-in resident may do with the account they found: add it to their
+    account (choosing which liable name is theirs), or it is already theirs."""
+
+    linked: bool
+    choices: list[LiablePerson]
+
+
+def resident_link_state(*, user, account: Account) -> ResidentLink | None:
+    """None when the visitor has no account of their own (not signed in, or an officer)."""
+    from joinedup.crm.models import Person
+
+    person = Person.objects.filter(user=user).first() if user.is_authenticated else None
+    if person is None:
+        return None
+    people = list(account.liable_people.all())
+    ids = set(person.survivor().identity_ids())
+    if any(p.person_id in ids for p in people):
+        return ResidentLink(linked=True, choices=[])
+    return ResidentLink(linked=False, choices=[p for p in people if p.person_id is None])
+
+
+def liable_people_with_links(*, account: Account) -> list[LiablePerson]:
+    return list(account.liable_people.select_related("person"))

@@ -8,6 +8,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext
 
 from joinedup.core.audit import audit_record, snapshot
 from joinedup.core.models import Organisation
@@ -275,3 +276,63 @@ def account_find(*, reference: str, postcode: str, client_address: str) -> Accou
     )
     matches = [a for a in candidates if _normalise_postcode(a.property.postcode) == wanted]
     return matches[0] if len(matches) == 1 else None
+
+
+# -- linking accounts to people in the shared citizen record -----------------------------
+def _link(*, actor, liable: LiablePerson, person) -> LiablePerson:
+    from django.utils import timezone
+
+    from joinedup.crm.services import person_holding_ensure
+
+    person = person.survivor()
+    liable = LiablePerson.objects.select_for_update().select_related("account").get(pk=liable.pk)
+    if liable.person_id == person.pk:
+        return liable
+    if liable.person_id is not None:
+        raise ValidationError(
+            gettext("This name on the account is already linked to someone else.")
+        )
+    if liable.account.liable_people.filter(person_id__in=person.identity_ids()).exists():
+        raise ValidationError(
+            gettext("This person is already linked to another name on the account.")
+        )
+    liable.person = person
+    liable.linked_at = timezone.now()
+    liable.linked_by = actor
+    liable.save(update_fields=["person", "linked_at", "linked_by"])
+    person_holding_ensure(actor=actor, person=person, organisation=liable.account.organisation)
+    audit_record(
+        actor=actor,
+        action="council_tax.liable_person.link",
+        obj=liable.account,
+        organisation=liable.account.organisation,
+        after={"liable_person": liable.pk, "person": str(person.public_id)},
+    )
+    return liable
+
+
+@transaction.atomic
+def liable_person_link(*, actor, account: Account, liable_person_id: int, person) -> LiablePerson:
+    """An officer of the billing authority links one of the account's liable people to a
+    person in the shared citizen record (one the officer can see)."""
+    _require_writer(actor, account.organisation)
+    liable = account.liable_people.filter(pk=liable_person_id).first()
+    if liable is None:
+        raise ValidationError(gettext("Choose which name on the account is this person."))
+    return _link(actor=actor, liable=liable, person=person)
+
+
+@transaction.atomic
+def account_link_resident(*, user, account: Account, liable_person_id: int) -> LiablePerson:
+    """A signed-in resident who has just found the account by reference and postcode says
+    which liable person they are; the account then shows in their account and on their
+    record for the council's officers."""
+    from joinedup.crm.models import Person
+
+    person = Person.objects.filter(user=user).first() if user.is_authenticated else None
+    if person is None:
+        raise Http404("No person record")
+    liable = account.liable_people.filter(pk=liable_person_id).first()
+    if liable is None:
+        raise ValidationError(gettext("Choose which name on the bill is yours."))
+    return _link(actor=user, liable=liable, person=person)

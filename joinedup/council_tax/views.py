@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,8 +15,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from joinedup.core.audit import audit_record
 from joinedup.council_tax import selectors
-from joinedup.council_tax.forms import FindAccountForm, PayForm, RefundForm
-from joinedup.council_tax.services import TooManyAttempts, account_find, account_payment_start
+from joinedup.council_tax.forms import (
+    FindAccountForm,
+    LinkAccountForm,
+    PayForm,
+    RefundForm,
+    StaffLinkForm,
+)
+from joinedup.council_tax.services import (
+    TooManyAttempts,
+    account_find,
+    account_link_resident,
+    account_payment_start,
+    liable_person_link,
+)
+from joinedup.crm import selectors as crm_selectors
 from joinedup.payments.selectors import ledger_entry_list, refundable_pence
 from joinedup.payments.services import PaymentUnavailable, RefundConflict, refund_issue
 
@@ -66,11 +79,58 @@ def _resident_account(request: HttpRequest):
     return selectors.account_for_resident(account_id=request.session.get(SESSION_KEY))
 
 
+def _link_form(
+    request: HttpRequest, account, data=None
+) -> tuple[selectors.ResidentLink | None, LinkAccountForm | None]:
+    link = selectors.resident_link_state(user=request.user, account=account)
+    if link is None or link.linked or not link.choices:
+        return link, None
+    return link, LinkAccountForm(data, choices=[(p.pk, p.full_name) for p in link.choices])
+
+
 def account(request: HttpRequest) -> HttpResponse:
     if not request.session.get(SESSION_KEY):
         return redirect("council_tax:find")
-    summary = selectors.account_summary(_resident_account(request), today=timezone.localdate())
-    return render(request, "council_tax/account.html", {"summary": summary})
+    found = _resident_account(request)
+    summary = selectors.account_summary(found, today=timezone.localdate())
+    link, link_form = _link_form(request, found)
+    return render(
+        request,
+        "council_tax/account.html",
+        {"summary": summary, "link": link, "link_form": link_form},
+    )
+
+
+@require_POST
+def link(request: HttpRequest) -> HttpResponse:
+    """A signed-in resident adds the account they found (by reference and postcode, this
+    session) to their own account."""
+    if not request.session.get(SESSION_KEY):
+        return redirect("council_tax:find")
+    if not request.user.is_authenticated:
+        return redirect("council_tax:account")
+    found = _resident_account(request)
+    link_state, form = _link_form(request, found, request.POST)
+    if form is None:
+        return redirect("council_tax:account")
+    if form.is_valid():
+        try:
+            account_link_resident(
+                user=request.user,
+                account=found,
+                liable_person_id=form.cleaned_data["liable_person"],
+            )
+        except ValidationError as exc:
+            form.add_error("liable_person", exc.messages[0])
+        else:
+            messages.success(request, _("This council tax account is now in your account."))
+            return redirect("council_tax:account")
+    summary = selectors.account_summary(found, today=timezone.localdate())
+    return render(
+        request,
+        "council_tax/account.html",
+        {"summary": summary, "link": link_state, "link_form": form},
+    )
 
 
 def _pay_choices(summary) -> list[tuple[str, str]]:
@@ -240,3 +300,43 @@ def staff_bill(request: HttpRequest, account_id: int) -> HttpResponse:
         organisation=account.organisation,
     )
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_link(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Link a liable person on the account to a person in the shared citizen record:
+    search the people the officer can see, then choose one."""
+    account = selectors.account_get(actor=request.user, account_id=account_id)
+    if not selectors.can_refund(actor=request.user, account=account):
+        return render(request, "404.html", status=404)
+    liable = selectors.liable_people_with_links(account=account)
+    form = StaffLinkForm(
+        request.POST if request.method == "POST" else None,
+        choices=[(p.pk, p.full_name) for p in liable if p.person_id is None],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = crm_selectors.person_get(
+                actor=request.user, public_id=form.cleaned_data["person"]
+            )
+            liable_person_link(
+                actor=request.user,
+                account=account,
+                liable_person_id=form.cleaned_data["liable_person"],
+                person=person,
+            )
+        except Http404:
+            form.add_error("person", "Choose a person from the search results")
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, f"Linked to {person.full_name}.")
+            return redirect("council_tax:staff-account", account_id=account.pk)
+    query = request.GET.get("q", "")
+    people = crm_selectors.person_search(actor=request.user, query=query) if query else []
+    return render(
+        request,
+        "council_tax/staff/link.html",
+        {"account": account, "liable": liable, "form": form, "query": query, "people": people},
+    )

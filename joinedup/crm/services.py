@@ -85,6 +85,26 @@ def _add_contact_point(
 
 
 @transaction.atomic
+def person_holding_ensure(*, actor, person: Person, organisation: Organisation) -> bool:
+    """Record that `organisation` now holds `person` (another module linked one of its
+    records to them, e.g. a council tax account the resident showed is theirs). `actor`
+    is the officer or the resident who made the link. True when the holding is new."""
+    person = person.survivor()
+    _holding, created = PersonHolding.objects.get_or_create(
+        person=person, organisation=organisation
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="crm.person.hold",
+            obj=person,
+            organisation=organisation,
+            after={"organisation": organisation.pk},
+        )
+    return created
+
+
+@transaction.atomic
 def person_create(
     *,
     actor,
@@ -654,12 +674,12 @@ def erasure_carry_out(*, actor, request: ErasureRequest) -> dict[str, Any]:
 
 @transaction.atomic
 def retention_apply(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Anonymise, in every category with a retention period, what is older than it."""
+    """Anonymise, in every category with a retention period, what is older than it. A
+    `keep` category (kept against erasure requests because the law requires it) is
+    anonymised too once its own retention period has run out."""
     now = now or timezone.now()
     done: dict[str, int] = {}
-    for category in DataCategory.objects.filter(
-        retention_days__isnull=False, erasure=ErasureRule.ANONYMISE
-    ):
+    for category in DataCategory.objects.filter(retention_days__isnull=False):
         provider = registry.provider_for(category.code)
         if provider is None:
             continue

@@ -3,7 +3,6 @@ import re
 
 import pytest
 import time_machine
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -11,6 +10,8 @@ from joinedup.accounts.models import ResidentAccount
 from joinedup.core.models import AuditEvent, User
 from joinedup.core.testing import client_for, unchanged
 from joinedup.crm.models import ErasureRequest, Person
+from joinedup.integrations.govuk_notify.models import MessageStatus, NotifyMessage
+from joinedup.jobs.services import jobs_run_pending
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "purple elephant marmalade"
@@ -24,6 +25,11 @@ def _sign_up(client: Client, email: str = "Sam.Rivera@example.net") -> str:
     assert response.status_code == 200
     assert "Check your email" in response.content.decode()
     return response.content.decode()
+
+
+def _outbox() -> list[NotifyMessage]:
+    """Account email in the GOV.UK Notify outbox, oldest first."""
+    return list(NotifyMessage.objects.filter(template_name="account_email").order_by("created_at"))
 
 
 def _link(message) -> str:
@@ -41,9 +47,17 @@ def test_sign_up_verify_and_sign_in(django_capture_on_commit_callbacks):
         reverse("accounts:sign-in"), {"username": "sam.rivera@example.net", "password": PASSWORD}
     )
     assert "Confirm your email address first" in refused.content.decode()
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["sam.rivera@example.net"]
-    verified = client.get(_link(mail.outbox[0]))
+    [message] = _outbox()
+    assert (message.recipient, message.kind, message.status) == (
+        "sam.rivera@example.net",
+        "email",
+        MessageStatus.QUEUED,
+    )
+    assert message.subject == "Confirm your email address"
+    jobs_run_pending()  # the worker hands it to Notify (here the sandbox provider)
+    message.refresh_from_db()
+    assert (message.status, message.provider) == (MessageStatus.DELIVERED, "sandbox")
+    verified = client.get(_link(message))
     assert verified.status_code == 200
     assert "Your email address is confirmed" in verified.content.decode()
     person = Person.objects.get(user=user)
@@ -63,7 +77,7 @@ def test_signing_up_twice_reveals_nothing_and_creates_nothing(
     with unchanged(User.objects.all()), django_capture_on_commit_callbacks(execute=True):
         page = _sign_up(Client(), email="resident@example.org")
     assert "Check your email" in page
-    assert mail.outbox[0].subject == "You already have an account"
+    assert [m.subject for m in _outbox()] == ["You already have an account"]
 
 
 def test_weak_password_is_refused_with_a_message():
@@ -79,7 +93,7 @@ def test_weak_password_is_refused_with_a_message():
 def test_tampered_or_expired_verification_links_fail(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         _sign_up(Client())
-    link = _link(mail.outbox[0])
+    link = _link(_outbox()[0])
     assert Client().get(link[:-3] + "xyz/").status_code == 400
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=4)):
         assert Client().get(link).status_code == 400
@@ -91,10 +105,10 @@ def test_password_reset(resident):
         user=resident, email_verified_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     )
     Client().post(reverse("accounts:password-reset"), {"email": "nobody@example.net"})
-    assert mail.outbox == []
+    assert _outbox() == []
     page = Client().post(reverse("accounts:password-reset"), {"email": "resident@example.org"})
     assert "If resident@example.org has an account" in page.content.decode()
-    link = _link(mail.outbox[0])
+    link = _link(_outbox()[0])
     client = Client()
     form = client.get(link)
     assert form.status_code == 200
@@ -145,3 +159,25 @@ def test_account_pages_need_sign_in():
         response = Client().get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:sign-in"))
+
+
+def test_account_email_is_queued_in_the_notify_outbox_in_the_residents_language():
+    from django.utils import translation
+
+    from joinedup.accounts.mail import send_account_email
+    from joinedup.jobs.models import Job
+
+    with translation.override("cy"):
+        send_account_email(to=" ana@example.net ", subject="Ailosod", body="Dolen: http://x/1")
+    [message] = _outbox()
+    assert (message.recipient, message.subject, message.body, message.language) == (
+        "ana@example.net",
+        "Ailosod",
+        "Dolen: http://x/1",
+        "cy",
+    )
+    assert message.organisation is None
+    assert Job.objects.get(task_name="govuk_notify.deliver").kwargs == {
+        "message_id": str(message.pk)
+    }
+    assert message.status == MessageStatus.QUEUED  # nothing is sent until the worker runs

@@ -4,7 +4,6 @@ choices change what partners see."""
 import datetime as dt
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -14,6 +13,7 @@ from joinedup.crm import selectors
 from joinedup.crm import services as crm_services
 from joinedup.crm.models import LawfulBasis, PersonHolding, PrivacyNotice
 from joinedup.crm.tests.conftest import make_agreement
+from joinedup.integrations.govuk_notify.models import NotifyMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,8 @@ def test_account_flow_pages_have_no_axe_violations(
             },
         )
     assert_accessible(check)
-    link = mail.outbox[0].body.split("http://testserver")[1].split()[0]
+    message = NotifyMessage.objects.get(template_name="account_email")
+    link = message.body.split("http://testserver")[1].split()[0]
     assert_accessible(client.get(link))
     from joinedup.core.models import User
 

@@ -57,6 +57,12 @@ ENDPOINTS = [
         hidden=_reference,
     ),
     Endpoint(
+        "council_tax:staff-link",
+        {**READERS_OF_A, "viewer_a": 404},
+        args=lambda ctx: [ctx["ct_account"].pk],
+        hidden=_reference,
+    ),
+    Endpoint(
         "council_tax:staff-refund",
         {**READERS_OF_A, "viewer_a": 404},
         args=lambda ctx: [ctx["ct_payment"].pk],

@@ -64,11 +64,17 @@ def modules(alice, org_a, org_b):
         {(alice.pk, org_a.pk): ["Missed bin SR-1"], (alice.pk, org_b.pk): ["Pothole SR-2"]},
     )
     tax = FakeProvider("council_tax", {(alice.pk, org_a.pk): ["Account CT-88"]})
+    # The modules' real providers (where installed) stand aside for the stand-ins.
+    real = {c: registry.provider_for(c) for c in ("service_requests", "council_tax")}
+    for category in real:
+        registry.unregister(category)
     registry.register(srs)
     registry.register(tax)
     yield srs, tax
-    registry.unregister("service_requests")
-    registry.unregister("council_tax")
+    for category, provider in real.items():
+        registry.unregister(category)
+        if provider is not None:
+            registry.register(provider)
 
 
 def _titles(view):

@@ -38,6 +38,7 @@ def test_own_organisation_sees_everything_it_holds(alice, viewer_a):
         ],
         "contact_history": [("Asked about a missed bin collection", "own")],
         "consent": [],
+        "council_tax": [],  # the council tax module's provider; Alice has no account
     }
 
 
@@ -54,6 +55,8 @@ def test_agreement_shows_only_its_categories_and_says_which_agreement(
         # Merton's own (empty) history; Sutton's is not shared by the agreement.
         "contact_history": [],
         "consent": [],
+        # Merton's own (none); council tax is not in the agreement.
+        "council_tax": [],
     }
     assert [a.reference for a in view.agreements] == ["DSA-AB"]
 
@@ -72,6 +75,7 @@ def test_every_read_is_audited_with_its_basis(alice, partner_b, agreement_ab, or
             {"category": "contact_details", "organisation": org_a_id, "agreement": "DSA-AB"},
             {"category": "contact_details", "organisation": org_b.pk, "agreement": None},
             {"category": "contact_history", "organisation": org_b.pk, "agreement": None},
+            {"category": "council_tax", "organisation": org_b.pk, "agreement": None},
         ],
         key=lambda s: (s["category"], s["organisation"]),
     )

@@ -34,7 +34,7 @@ def test_start_page(assert_accessible, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_results_page(assert_accessible, demo, language):
+def test_results_page(assert_accessible, demo, without_service_request_flow, language):
     response = page("/find/", language, need="my bins weren't emptied", where="SM7 1AA")
     assert response.status_code == 200
     html = response.content.decode()

@@ -40,9 +40,11 @@ def test_answers_with_the_fields_the_issue_names(demo):
         "The county council looks after potholes. This address is in Surrey, so Surrey "
         "County Council handles it."
     )
-    # Surrey runs potholes through the platform's service requests, which are not
-    # installed yet, so the answer is the council's own site.
-    assert data["action"] == {"kind": "link", "url": "http://www.surreycc.gov.uk/"}
+    # Surrey runs potholes through the platform's service requests: the report form.
+    assert data["action"]["kind"] == "platform"
+    assert data["action"]["url"].startswith(
+        "/report/?service=potholes&body=surrey&postcode=SM7+1AA&"
+    )
     assert data["location"]["postcode"] == SURREY_DISTRICT_POSTCODE
     assert round(data["location"]["lat"], 2) == 51.32
 

@@ -18,6 +18,7 @@ class Command(BaseCommand):
             default=[
                 str(LABELLED / "need_phrasings.csv"),
                 str(LABELLED / "need_phrasings_holdout.csv"),
+                str(LABELLED / "need_phrasings_validation.csv"),
             ],
         )
         parser.add_argument(
