@@ -25,7 +25,7 @@ console.log(`govuk-frontend ${pkg.version} copied to ${target}`);
 const leafletSource = join(here, "node_modules", "leaflet", "dist");
 const leafletTarget = join(here, "..", "static_build", "leaflet");
 mkdirSync(leafletTarget, { recursive: true });
-for (const name of ["leaflet.js", "leaflet.css"]) {
+for (const name of ["leaflet.js", "leaflet.js.map", "leaflet.css"]) {
   cpSync(join(leafletSource, name), join(leafletTarget, name));
 }
 cpSync(join(leafletSource, "images"), join(leafletTarget, "images"), { recursive: true });
