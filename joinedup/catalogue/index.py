@@ -4,16 +4,13 @@ JOINEDUP_AREA_INDEX_TTL seconds), like the area index in joinedup.geo.index."""
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
-from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Max
 
 from joinedup.catalogue.matching import NeedMatcher, ServiceText
 from joinedup.catalogue.models import Provision, Service, SynonymGroup
+from joinedup.core.refreshing import RefreshingIndex
 
 
 @dataclass(frozen=True)
@@ -118,26 +115,12 @@ def build_index() -> CatalogueIndex:
     )
 
 
-_lock = threading.Lock()
-_state: dict[str, Any] = {"index": None, "checked": 0.0}
+_index: RefreshingIndex[CatalogueIndex] = RefreshingIndex(build_index, _fingerprint)
 
 
 def get_catalogue() -> CatalogueIndex:
-    index: CatalogueIndex | None = _state["index"]
-    now = time.monotonic()
-    # 0 <= …: a clock that went backwards (tests travelling in time) forces a check.
-    if index is not None and 0 <= now - _state["checked"] < settings.JOINEDUP_AREA_INDEX_TTL:
-        return index
-    with _lock:
-        index = _state["index"]
-        if index is None or _fingerprint() != index.fingerprint:
-            index = build_index()
-            _state["index"] = index
-        _state["checked"] = time.monotonic()
-        return index
+    return _index.get()
 
 
 def reset_catalogue() -> None:
-    with _lock:
-        _state["index"] = None
-        _state["checked"] = 0.0
+    _index.reset()

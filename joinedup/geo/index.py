@@ -8,17 +8,15 @@ the area table, at most every JOINEDUP_AREA_INDEX_TTL seconds.
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import shapely
-from django.conf import settings
 from django.contrib.gis.db.models.functions import AsWKB
 from django.db.models import Count, Max
 
+from joinedup.core.refreshing import RefreshingIndex
 from joinedup.geo.mapit import AREA_DICT_FIELDS, area_dict
 from joinedup.geo.models import Area, AreaPart
 
@@ -63,25 +61,12 @@ def build_index() -> AreaIndex:
     )
 
 
-_lock = threading.Lock()
-_state: dict[str, Any] = {"index": None, "checked": 0.0}
+_index: RefreshingIndex[AreaIndex] = RefreshingIndex(build_index, _fingerprint)
 
 
 def get_index() -> AreaIndex:
-    index: AreaIndex | None = _state["index"]
-    now = time.monotonic()
-    if index is not None and now - _state["checked"] < settings.JOINEDUP_AREA_INDEX_TTL:
-        return index
-    with _lock:
-        index = _state["index"]
-        if index is None or _fingerprint() != index.fingerprint:
-            index = build_index()
-            _state["index"] = index
-        _state["checked"] = time.monotonic()
-        return index
+    return _index.get()
 
 
 def reset_index() -> None:
-    with _lock:
-        _state["index"] = None
-        _state["checked"] = 0.0
+    _index.reset()

@@ -6,15 +6,12 @@ JOINEDUP_AREA_INDEX_TTL seconds."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from dataclasses import dataclass
-from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Max
 
 from joinedup.core.models import Organisation, PartnershipMember
+from joinedup.core.refreshing import RefreshingIndex
 from joinedup.geo.models import WARD_AREA_TYPES, Area
 
 
@@ -110,26 +107,12 @@ def build_index() -> OrganisationIndex:
     )
 
 
-_lock = threading.Lock()
-_state: dict[str, Any] = {"index": None, "checked": 0.0}
+_index: RefreshingIndex[OrganisationIndex] = RefreshingIndex(build_index, _fingerprint)
 
 
 def get_organisations() -> OrganisationIndex:
-    index: OrganisationIndex | None = _state["index"]
-    now = time.monotonic()
-    # 0 <= …: a clock that went backwards (tests travelling in time) forces a check.
-    if index is not None and 0 <= now - _state["checked"] < settings.JOINEDUP_AREA_INDEX_TTL:
-        return index
-    with _lock:
-        index = _state["index"]
-        if index is None or _fingerprint() != index.fingerprint:
-            index = build_index()
-            _state["index"] = index
-        _state["checked"] = time.monotonic()
-        return index
+    return _index.get()
 
 
 def reset_organisations() -> None:
-    with _lock:
-        _state["index"] = None
-        _state["checked"] = 0.0
+    _index.reset()

@@ -6,14 +6,11 @@ Rebuilt when the tables change, checked at most every JOINEDUP_AREA_INDEX_TTL se
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from dataclasses import dataclass
-from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Max
 
+from joinedup.core.refreshing import RefreshingIndex
 from joinedup.service_requests.models import BankHoliday, Question, RequestType, ServiceLevel
 
 DIVISION = "england-and-wales"
@@ -147,25 +144,12 @@ def build_index() -> RequestTypeIndex:
     return RequestTypeIndex(by_code=by_code, holidays=holidays, fingerprint=fingerprint)
 
 
-_lock = threading.Lock()
-_state: dict[str, Any] = {"index": None, "checked": 0.0}
+_index: RefreshingIndex[RequestTypeIndex] = RefreshingIndex(build_index, _fingerprint)
 
 
 def get_request_types() -> RequestTypeIndex:
-    index: RequestTypeIndex | None = _state["index"]
-    now = time.monotonic()
-    if index is not None and now - _state["checked"] < settings.JOINEDUP_AREA_INDEX_TTL:
-        return index
-    with _lock:
-        index = _state["index"]
-        if index is None or _fingerprint() != index.fingerprint:
-            index = build_index()
-            _state["index"] = index
-        _state["checked"] = time.monotonic()
-        return index
+    return _index.get()
 
 
 def reset_request_types() -> None:
-    with _lock:
-        _state["index"] = None
-        _state["checked"] = 0.0
+    _index.reset()
