@@ -41,13 +41,13 @@ def area_ids_at_point_from_database(
 
 def area_get(*, id_or_code: str) -> Area:
     qs = Area.objects.select_related("parent")
-    area = (
-        qs.filter(pk=int(id_or_code)).first()
-        if id_or_code.isdigit()
-        else qs.filter(gss=id_or_code).first()
-    )
+    # An id beyond a 64-bit key cannot exist (and PostgreSQL would refuse the query).
+    if id_or_code.isdigit():
+        area = qs.filter(pk=int(id_or_code)).first() if len(id_or_code) < 19 else None
+    else:
+        area = qs.filter(gss=id_or_code).first()
     if area is None:
-        raise Http404(f"No area found with id or code {id_or_code!r}")
+        raise Http404(f"No area found with id or code {id_or_code[:20]!r}")
     return area
 
 
@@ -63,7 +63,7 @@ def areas_of_types(*, types: list[str]) -> dict[str, dict[str, Any]]:
 def postcode_get(*, text: str) -> Postcode:
     postcode = normalise_postcode(text)
     if postcode is None:
-        raise InvalidPostcode(f"Postcode {text!r} is not valid.")
+        raise InvalidPostcode(f"Postcode {text[:20]!r} is not valid.")
     found = Postcode.objects.filter(postcode=postcode).first()
     if found is None:
         raise Http404(f"Postcode {postcode!r} not found")

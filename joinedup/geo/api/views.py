@@ -42,8 +42,8 @@ def _parse_types(raw: str | None) -> list[str] | None:
     types = [t.strip().upper() for t in raw.split(",") if t.strip()]
     unknown = [t for t in types if t not in AreaType.values]
     if unknown:
-        raise ValidationError({"type": [f"Unknown area type {', '.join(unknown)}."]})
-    return types
+        raise ValidationError({"type": [f"Unknown area type {', '.join(unknown)[:60]}."]})
+    return types or None  # "?type=,," asks for no filter
 
 
 def _parse_coordinates(raw: str) -> tuple[float, float]:

@@ -203,3 +203,12 @@ def test_openapi_schema_documents_the_mapit_paths(api):
     schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/mapit/point/4326/{coordinates}" in schema
     assert "/mapit/postcode/{postcode}" in schema
+
+
+def test_hostile_input_gets_short_clear_answers(api):
+    long = api.get("/mapit/postcode/" + "A" * 5000)
+    assert long.status_code == 400
+    assert len(long.content) < 300  # the input is not echoed back in full
+    assert api.get("/mapit/area/99999999999999999999999").status_code == 404
+    empty_filter = api.get("/mapit/point/4326/-0.193121,51.359722?type=,,")
+    assert len(empty_filter.json()) == 2  # no filter, not "no types"
