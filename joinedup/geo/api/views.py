@@ -3,9 +3,11 @@ MapIt clients (FixMyStreet among them) can point at /mapit/ unchanged."""
 
 from __future__ import annotations
 
+import json
 import math
 
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -66,6 +68,25 @@ def _parse_coordinates(raw: str) -> tuple[float, float]:
 
 
 class PointAreasApi(PublicApi):
+    """The hot path: a well-formed GET is answered straight from the in-memory index,
+    without DRF's request wrapping, negotiation and rendering (a third of the request's
+    cost beyond /healthz; docs/benchmarks.md). Anything else (a bad point or type, another
+    method) goes through DRF as usual, so errors keep the standard body."""
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        if request.method == "GET":
+            try:
+                lon, lat = _parse_coordinates(kwargs["coordinates"])
+                types = _parse_types(request.GET.get("type"))
+            except ValidationError:
+                pass
+            else:
+                areas = selectors.areas_at_point(lon=lon, lat=lat, types=types)
+                # The bytes DRF's JSONRenderer writes: compact, UTF-8 rather than \u escapes.
+                body = json.dumps(areas, ensure_ascii=False, separators=(",", ":"))
+                return HttpResponse(body.encode(), content_type="application/json")
+        return super().dispatch(request, *args, **kwargs)
+
     @extend_schema(
         operation_id="mapit_point",
         summary="Areas covering a WGS84 point",

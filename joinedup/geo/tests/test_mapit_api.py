@@ -106,6 +106,32 @@ def test_point_lookup(api):
     }
 
 
+def test_point_fast_path_writes_what_drf_would(api):
+    """The point view answers a good GET outside DRF; its bytes must be the renderer's."""
+    from rest_framework.renderers import JSONRenderer
+
+    from joinedup.geo import selectors
+
+    Area.objects.filter(gss="E09000029").update(name_cy="Sutton â Cymraeg")
+    for lon, lat, query in [(-0.193121, 51.359722, ""), (-0.2055, 51.2373, "?type=DIS,CTY")]:
+        response = api.get(f"/mapit/point/4326/{lon},{lat}{query}")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
+        types = ["DIS", "CTY"] if query else None
+        expected = selectors.areas_at_point(lon=lon, lat=lat, types=types)
+        assert expected
+        assert response.content == JSONRenderer().render(expected)
+    assert "Sutton â Cymraeg" in api.get("/mapit/point/4326/-0.193121,51.359722").content.decode()
+
+
+def test_point_other_methods_go_through_drf(api):
+    response = api.post("/mapit/point/4326/-0.193121,51.359722")
+    assert response.status_code == 405
+    assert response.json()["code"] == 405
+    assert "error" in response.json()
+    assert api.head("/mapit/point/4326/-0.193121,51.359722").status_code == 200
+
+
 def test_point_in_two_tier_surrey_and_type_filter(api):
     # Reigate town centre
     body = api.get("/mapit/point/4326/-0.2055,51.2373.json").json()
