@@ -79,17 +79,27 @@ def _os_name() -> str:
 
 
 def _postgres_versions(url: str) -> str:
+    """The server's and PostGIS's versions; asked of the server's `postgres` database when
+    the benchmark's own database has not been made yet (a first run)."""
     try:
         import psycopg
 
-        with psycopg.connect(_libpq_url(url), connect_timeout=5) as conn:
+        try:
+            conn = psycopg.connect(_libpq_url(url), connect_timeout=5)
+        except psycopg.OperationalError:
+            conn = psycopg.connect(_libpq_url(url), dbname="postgres", connect_timeout=5)
+        with conn:
             pg = conn.execute("SHOW server_version").fetchone()[0]
             row = conn.execute(
                 "SELECT extversion FROM pg_extension WHERE extname = 'postgis'"
             ).fetchone()
-            gis = row[0] if row else "not installed"
-            geos = conn.execute("SELECT postgis_geos_version()").fetchone()[0] if row else "-"
-        return f"PostgreSQL {pg}, PostGIS {gis} (GEOS {geos})"
+            if row:
+                geos = conn.execute("SELECT postgis_geos_version()").fetchone()[0]
+                return f"PostgreSQL {pg}, PostGIS {row[0]} (GEOS {geos})"
+            row = conn.execute(
+                "SELECT default_version FROM pg_available_extensions WHERE name = 'postgis'"
+            ).fetchone()
+            return f"PostgreSQL {pg}, PostGIS {row[0] if row else 'not installed'}"
     except Exception as exc:  # a missing server is reported, not fatal
         return f"PostgreSQL unavailable ({exc.__class__.__name__})"
 
