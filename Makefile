@@ -83,8 +83,15 @@ messages: install ## Extract and compile English/Welsh translations
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 .PHONY: bench
-bench: install ## Run the benchmarks under bench/ and print the figures
+bench: install ## The platform figures: point lookups, the MapIt point API, postcode import
 	$(PY) bench/run_all.py
+
+.PHONY: bench-services
+bench-services: install ## The front door's route API and Open311 POST/GET (PostGIS for Open311)
+	$(PY) bench/route_api.py
+	DATABASE_URL=$${BENCH_POSTGIS_URL:-postgis://postgres@127.0.0.1:5432/joinedup_bench_route} $(PY) bench/route_api.py
+	$(PY) bench/open311_post.py
+	$(PY) bench/open311_get.py
 
 .PHONY: accuracy
 accuracy: install ## Print need-matching top-1/top-3 accuracy on the labelled resident phrasings

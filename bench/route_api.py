@@ -6,7 +6,7 @@ with wrk on the same machine, and the need-matching accuracy on the labelled set
     DATABASE_URL=postgis://postgres@127.0.0.1:5432/joinedup_bench .venv/bin/python bench/route_api.py
 
 It builds a fresh database in a temporary folder (SQLite) or uses the given PostGIS
-database (migrated and loaded with the bundled data if needed), starts gunicorn on
+database (created, migrated and loaded with the bundled data if needed), starts gunicorn on
 127.0.0.1:$BENCH_PORT (default 8231), warms up, runs wrk for $BENCH_SECONDS (default
 20) over a mix of real sample postcodes and resident phrasings, then stops the server.
 Prints a Markdown table; the raw figures go to bench/results/route_api.json.
@@ -155,6 +155,11 @@ def main() -> None:
         if env.get("DATABASE_URL", "").startswith("postgis")
         else "SQLite + SpatiaLite"
     )
+    if database.startswith("PostgreSQL"):
+        sys.path.insert(0, str(ROOT / "bench"))
+        from _common import ensure_postgis_database
+
+        ensure_postgis_database(env["DATABASE_URL"])
     for command in (
         ["migrate", "-v0"],
         ["geo_load_bundled"],
