@@ -30,6 +30,7 @@ setup: install ## Create the database, import the bundled real data and the demo
 	@$(LOCAL_ENV) $(PY) manage.py council_tax_demo_load
 	@$(LOCAL_ENV) $(PY) manage.py catalogue_load_demo
 	@$(LOCAL_ENV) $(PY) manage.py service_requests_load
+	@$(LOCAL_ENV) $(PY) manage.py service_requests_demo_load
 	@$(LOCAL_ENV) $(PY) manage.py open311_demo_key
 	@$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput -v0
 
