@@ -68,10 +68,11 @@ def _parse_coordinates(raw: str) -> tuple[float, float]:
 
 
 class PointAreasApi(PublicApi):
-    """The hot path: a well-formed GET is answered straight from the in-memory index,
-    without DRF's request wrapping, negotiation and rendering (a third of the request's
-    cost beyond /healthz; docs/benchmarks.md). Anything else (a bad point or type, another
-    method) goes through DRF as usual, so errors keep the standard body."""
+    # The hot path: a well-formed GET is answered straight from the in-memory index,
+    # without DRF's request wrapping, negotiation and rendering (a third of the request's
+    # cost beyond /healthz; docs/benchmarks.md). Anything else (a bad point or type, another
+    # method) goes through DRF as usual, so errors keep the standard body. (A comment, not
+    # a docstring: the OpenAPI description is taken from the docstring.)
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if request.method == "GET":
