@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "joinedup.core.middleware.csp_nonce",
+                "joinedup.core.middleware.navigation",
             ],
         },
     },

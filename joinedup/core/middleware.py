@@ -58,6 +58,16 @@ def csp_nonce(request: HttpRequest) -> dict[str, str]:
     return {"csp_nonce": getattr(request, "csp_nonce", "")}
 
 
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """Template context processor: `{{ is_officer }}`, so the header offers an officer
+    their work and a resident their account. Asked only when a template uses it."""
+    from django.utils.functional import SimpleLazyObject
+
+    from joinedup.core.permissions import is_officer_account
+
+    return {"is_officer": SimpleLazyObject(lambda: is_officer_account(request.user))}
+
+
 class SessionExpiryMiddleware:
     """Ends a signed-in session after JOINEDUP_SESSION_IDLE_SECONDS without a request, and
     in any case SESSION_COOKIE_AGE after sign-in (the cookie's own age is renewed whenever

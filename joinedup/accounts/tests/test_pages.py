@@ -164,3 +164,29 @@ def test_pages_are_in_welsh(household, resident):
     assert "Manylion cyswllt" in html
     assert "Galwad ffôn" in html
     assert "Sharing you have agreed to" not in html
+
+
+@pytest.mark.parametrize(
+    "who, shown, hidden",
+    [
+        (None, "/account/sign-in/", "/staff/"),
+        ("resident", "/account/", "/staff/"),
+        ("officer_a", "/staff/", "/account/sign-in/"),
+    ],
+)
+def test_the_header_offers_each_person_their_own_way_in(request, who, shown, hidden):
+    client = client_for(request.getfixturevalue(who)) if who else Client()
+    page = client.get("/").content.decode()
+    nav = page[page.index('aria-label="Language"') : page.index("</nav>")]
+    assert f'href="{shown}"' in nav
+    assert f'href="{hidden}"' not in nav
+    assert 'href="/account/privacy/"' in page
+
+
+def test_the_header_in_welsh(resident):
+    client = client_for(resident)
+    client.cookies["django_language"] = "cy"
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    assert "Eich cyfrif" in page and "Hysbysiadau preifatrwydd" in page
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="cy").get("/").content.decode()
+    assert "Mewngofnodi i’ch cyfrif" in anonymous
