@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from joinedup.catalogue.evaluation import evaluate, read_labelled
-from joinedup.catalogue.matching import NeedMatcher, ServiceText
+from joinedup.catalogue.matching import DROPPED_G_WEIGHT, NeedMatcher, ServiceText
 from joinedup.catalogue.selectors import need_match
 from joinedup.catalogue.text import demutations, fold, stem, terms, within_distance
 
@@ -115,6 +115,33 @@ def test_text_helpers():
     assert "bin" in demutations("fin")
     assert within_distance("potohle", "pothole", 1)
     assert not within_distance("pothole", "potato", 1)
+    # Irregular past forms meet the catalogue's form of the word.
+    assert stem("broke") == stem("broken")
+    assert stem("threw") == stem("thrown") == stem("throw")
+    # A time word is dropped ("for weeks") unless it follows a question word.
+    assert terms("car left for weeks", "any") == ["car", "left"]
+    assert terms("which week is recycling", "any") == ["week", "recycl"]
+    assert terms("pa wythnos", "cy") == [stem("wythnos")]
+    assert terms("ers wythnos", "cy") == []
+    # A child's age reads as a child; an adult's does not.
+    assert "child" in terms("school for my 4 year old", "any")
+    assert "child" in terms("my 10yr old son", "any")
+    assert "child" not in terms("my 85 year old mum", "any")
+
+
+def test_a_dropped_g_is_read_as_the_word():
+    matcher = NeedMatcher(
+        [
+            ServiceText("parking", ("Parking permits",), (), ()),
+            ServiceText("parks", ("Parks",), (), ()),
+            ServiceText("leaks", ("Leaking roof",), (), ()),
+        ],
+        [],
+    )
+    assert matcher.expand("parkin") == {"park": DROPPED_G_WEIGHT}
+    assert matcher.match("leakin")[0].code == "leaks"
+    # Only for a word the catalogue does not know already.
+    assert matcher.expand("park") == {"park": 1.0}
 
 
 def test_matcher_uses_synonyms_at_a_lower_weight():
