@@ -41,8 +41,8 @@ def test_held_out_phrasings_do_not_regress(db):
 
 
 def test_validation_phrasings_do_not_regress(db):
-    # Written before the second round of matcher work and never looked at phrase by
-    # phrase while tuning (docs/benchmarks.md); this only guards against a regression.
+    # Written before the second round of matcher work and held out from it; its misses
+    # were studied in the third round, so it is a tuning set now (docs/benchmarks.md).
     from joinedup.catalogue.models import Service
 
     rows = read_labelled(HERE / "need_phrasings_validation.csv")
@@ -51,8 +51,8 @@ def test_validation_phrasings_do_not_regress(db):
         Service.objects.values_list("code", flat=True)
     )
     result = evaluate(rows)
-    assert result.top1_rate >= 0.90
-    assert result.top3_rate >= 0.95
+    assert result.top1_rate >= 0.97, result.misses
+    assert result.top3_rate >= 0.99, result.misses
 
 
 @pytest.mark.parametrize(
@@ -65,6 +65,12 @@ def test_validation_phrasings_do_not_regress(db):
         ("the streetlamp is off", "street-lights"),  # a compound word
         ("mae fy min heb ei gasglu", "missed-bin"),  # Welsh, with a mutation (bin → min)
         ("TWLL YN Y FFORDD", "potholes"),
+        ("someone broke into my van", "report-crime"),  # an irregular past form
+        ("old mattress thrown over the wall", "fly-tipping"),
+        # The council's repairs when the home is the council's, else a housing
+        # association's.
+        ("damp in my council flat", "council-home-repairs"),
+        ("damp in my flat", "housing-repair"),
     ],
 )
 def test_examples(db, text, expected):
