@@ -3,9 +3,10 @@
 Lexical, in memory and independent of the database: every service is a small bag of
 stemmed terms from its names, topic and keywords (English and Welsh), each weighted by
 the field it came from and by how rare it is across the catalogue (idf). A request's
-words are matched exactly, then through Welsh mutations, then with typing slips
-forgiven, then through synonym groups, each step at a lower weight. Keyword phrases
-found whole in the request add a bonus, so "hole in the road" beats "hole" alone.
+words are matched exactly, then through Welsh mutations or a restored dropped g, then
+with typing slips forgiven, then through synonym groups, each step at a lower weight.
+Keyword phrases found whole in the request add a bonus, so "hole in the road" beats
+"hole" alone.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ KEYWORD_WEIGHT = 2.5
 TOPIC_WEIGHT = 2.0
 # How much a word found indirectly counts, against 1.0 for the word itself.
 MUTATION_WEIGHT = 0.95
+DROPPED_G_WEIGHT = 0.9
 FUZZY_WEIGHT = 0.75
 SYNONYM_WEIGHT = 0.7
 PHRASE_BONUS = 1.2
@@ -183,6 +185,11 @@ class NeedMatcher:
                 for candidate in {radical} | set(terms(radical, "any")):
                     if candidate in self.idf:
                         direct[candidate] = MUTATION_WEIGHT
+            if not direct and term.endswith("in") and len(term) >= 5:
+                # A dropped g ("parkin", "leakin") is how the word is said, not a slip.
+                spoken = stem(term + "g")
+                if spoken in self.idf:
+                    direct[spoken] = DROPPED_G_WEIGHT
             if not direct and term in self.synonyms:
                 # A word a synonym group knows is a real word, not a typing slip of a
                 # catalogue word ("stole" is not a slip of "stone"): use its synonyms.

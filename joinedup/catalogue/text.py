@@ -22,7 +22,7 @@ these they this those through to too under until up very was we were what when w
 which while who whom why will with would you your yours yourself want need needs needed
 like get got getting please help tell find out know about im ive id dont cant wont isnt
 arent wasnt werent didnt doesnt hasnt havent again still someone somebody something
-there theres outside near next road's since weeks week days day ages months month ago
+there theres outside near next road's since weeks week days ages months month ago
 also really just very today yesterday go goes going youre theyre its whats hes shes
 thats ok thanks hi hello dear
 """
@@ -31,11 +31,17 @@ a ac ag am ar at i o y yr r mae yn ei eu fy fi ti chi ni nhw ef hi e wedi bod oe
 sy ddim nid na nad ond os pan ble beth sut pam gyda gan heb hefyd iawn eisiau angen isio
 help helpu moyn rwyf rwy dw dwi rydw rydyn rydym mi ein eich hwn hon hyn hynny yma yna
 fe ddoe heddiw wythnos wythnosau ers dydy dyw dydyr roedd oedd wnaeth nag ydy ydi yw ydw
+pa pryd
 """
 STOP_WORDS = {
     "en": frozenset(_ENGLISH_STOP_WORDS.split()),
     "cy": frozenset(_WELSH_STOP_WORDS.split()),
 }
+STOP_WORDS["any"] = STOP_WORDS["en"] | STOP_WORDS["cy"]
+# "for weeks" says nothing about the service, but "which week" and "what day" ask about
+# a schedule: a time word right after a question word is kept.
+_ASKING = frozenset(["which", "what", "whats", "pa", "pryd"])
+_TIMES = frozenset(["day", "days", "week", "weeks", "month", "wythnos", "diwrnod"])
 
 # Welsh initial mutations, mutated start → possible radical starts (soft, nasal and
 # aspirate; longest first). Used to find the dictionary form of a word like
@@ -78,15 +84,36 @@ def fold(text: str) -> str:
     return re.sub(r"['\u2019`]", "", text)
 
 
+_AGE = re.compile(r"\b(\d{1,2}) ?(?:year|yr)s? ?olds?\b")
+
+
+def _age(found: re.Match[str]) -> str:
+    # "my 4 year old" is a child; "my 85 year old mum" is not.
+    return found.group(0) + (" child" if int(found.group(1)) < 18 else "")
+
+
 def words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    return _WORD.findall(_AGE.sub(_age, fold(text)))
+
+
+# Irregular English forms residents use for what went wrong, to the form the catalogue's
+# keywords use ("someone broke into my car" / "car broken into").
+_IRREGULAR = {
+    "broke": "broken",
+    "threw": "throw",
+    "thrown": "throw",
+    "blew": "blow",
+    "blown": "blow",
+    "froze": "freeze",
+    "frozen": "freeze",
+}
 
 
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     """A light suffix stripper, the same for every language: consistent on both sides of
     a comparison matters more than linguistic accuracy."""
-    w = word
+    w = _IRREGULAR.get(word, word)
     if len(w) <= 3 or w.isdigit():
         return w
     # Welsh plurals and English inflections.
@@ -120,8 +147,13 @@ def stem(word: str) -> str:
 
 def terms(text: str, language: str) -> list[str]:
     """Stemmed content words of `text`, stop words of both languages removed."""
-    stops = STOP_WORDS["en"] | STOP_WORDS["cy"] if language == "any" else STOP_WORDS[language]
-    return [stem(w) for w in words(text) if w not in stops]
+    stops = STOP_WORDS[language]
+    found = words(text)
+    return [
+        stem(w)
+        for i, w in enumerate(found)
+        if w not in stops or (w in _TIMES and i and found[i - 1] in _ASKING)
+    ]
 
 
 def demutations(word: str) -> list[str]:

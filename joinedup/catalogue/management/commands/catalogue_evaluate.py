@@ -19,6 +19,7 @@ class Command(BaseCommand):
                 str(LABELLED / "need_phrasings.csv"),
                 str(LABELLED / "need_phrasings_holdout.csv"),
                 str(LABELLED / "need_phrasings_validation.csv"),
+                str(LABELLED / "need_phrasings_test.csv"),
             ],
         )
         parser.add_argument(
