@@ -189,4 +189,4 @@ def test_the_header_in_welsh(resident):
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="cy").content.decode()
     assert "Eich cyfrif" in page and "Hysbysiadau preifatrwydd" in page
     anonymous = Client(HTTP_ACCEPT_LANGUAGE="cy").get("/").content.decode()
-    assert "Mewngofnodi i’ch cyfrif" in anonymous
+    assert "Mewngofnodi i\u2019ch cyfrif" in anonymous
