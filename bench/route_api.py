@@ -137,6 +137,11 @@ def wrk(url_base: str, paths: list[str], workdir: Path, seconds: int) -> dict[st
 
 
 def main() -> None:
+    import argparse
+
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()  # no options (settings come from the environment); --help prints the above
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     workdir = Path(tempfile.mkdtemp(prefix="joinedup-bench-"))
