@@ -1,14 +1,17 @@
 """Helpers for permission tests that every app reuses.
 
 `assert_access` tries one URL as each persona and checks the status each must get;
-`unchanged` proves a refused request wrote nothing.
+`unchanged` proves a refused request wrote nothing; `assert_csp_safe` proves a page holds
+nothing inline that the Content-Security-Policy would block.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 from django.db import models
@@ -71,6 +74,59 @@ def unchanged(*querysets: models.QuerySet) -> Iterator[None]:
     before = _state(list(querysets))
     yield
     assert _state(list(querysets)) == before, "a refused request changed data"
+
+
+# --- The Content-Security-Policy ------------------------------------------------------
+
+# <script> types a browser does not run (data blocks such as Django's json_script), so the
+# policy does not apply to them.
+DATA_SCRIPT_TYPES = ("application/json", "application/ld+json")
+
+
+class _InlineCode(HTMLParser):
+    def __init__(self, nonce: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.nonce = nonce
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        where = f"line {self.getpos()[0]}: <{tag}>"
+        if tag == "style":
+            self.found.append(f"{where} an inline <style> element")
+        if "style" in values:
+            self.found.append(f'{where} a style="" attribute')
+        for name, value in values.items():
+            if name.startswith("on"):
+                self.found.append(f"{where} an event-handler attribute {name}")
+            if name in ("href", "src", "action", "formaction") and value.strip().lower().startswith(
+                "javascript:"
+            ):
+                self.found.append(f"{where} a javascript: URL in {name}")
+        if tag == "script" and "src" not in values:
+            kind = values.get("type", "").strip().lower()
+            if kind not in DATA_SCRIPT_TYPES and values.get("nonce") != self.nonce:
+                self.found.append(f"{where} an inline <script> without the page's nonce")
+
+
+def inline_code(html: str, nonce: str) -> list[str]:
+    """What `html` holds that the policy (script-src 'self' 'nonce-…'; style-src 'self')
+    blocks: <style> elements, style="" and on…="" attributes, javascript: URLs, and inline
+    scripts that do not carry `nonce`. Empty when there is nothing."""
+    parser = _InlineCode(nonce)
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def assert_csp_safe(response) -> None:
+    """The page runs and looks as written under its own Content-Security-Policy: nothing
+    inline is blocked (inline scripts carry the nonce the header names)."""
+    policy = response["Content-Security-Policy"]
+    match = re.search(r"'nonce-([^']+)'", policy)
+    assert match, f"no nonce in the policy {policy!r}"
+    found = inline_code(response.content.decode(), match.group(1))
+    assert not found, "the Content-Security-Policy blocks:\n" + "\n".join(found)
 
 
 # --- The persona matrix ---------------------------------------------------------------

@@ -4,6 +4,8 @@ import re
 import pytest
 from django.test import Client
 
+from joinedup.core.testing import assert_csp_safe
+
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = ["en", "cy"]
@@ -98,6 +100,8 @@ def test_split_postcode_asks_for_a_pin_with_a_fallback_without_javascript(
     assert 'name="where"' in html
     areas = re.findall(r'name="area" type="radio" value="(E\d+)"', html)
     assert set(areas) == {"E07000211", "E09000029"}
+    assert_csp_safe(response)  # the map's styles are a stylesheet, not blocked inline
+    assert "/static/core/maps.css" in html
     assert_accessible(response)
     # The council-area fallback answers without a map.
     surrey = page("/find/", language, need="pothole", where="SM7", area="E07000211")
@@ -118,6 +122,7 @@ def test_map_page_reached_directly(assert_accessible, demo, language):
     response = page("/where/", language, need="street light out")
     assert response.status_code == 200
     assert 'value="street light out"' in response.content.decode()
+    assert_csp_safe(response)
     assert_accessible(response)
 
 
