@@ -129,6 +129,78 @@ def assert_csp_safe(response) -> None:
     assert not found, "the Content-Security-Policy blocks:\n" + "\n".join(found)
 
 
+# --- The pin map (core/static/core/pin-map.js) -----------------------------------------
+
+
+@dataclass
+class PinMapSeen:
+    """What a pin map page did in the browser (see `exercise_pin_map`)."""
+
+    shown: bool
+    submit_disabled_at_first: bool
+    clicked: tuple[str, str]
+    status_after_click: str
+    submit_disabled_after_click: bool
+    entered: tuple[str, str]
+    entered_after_panning_east: tuple[str, str]
+    blocked_by_policy: list[str]
+
+
+def exercise_pin_map(page, map_selector: str) -> PinMapSeen:
+    """Use a pin map as a resident would, on a Playwright page (`in_browser`): click it,
+    then from the keyboard put the pin at its centre (Enter), move the map east (the
+    right arrow key) and put the pin down again (Space)."""
+
+    def point() -> tuple[str, str]:
+        return page.input_value("#pin-lat"), page.input_value("#pin-lon")
+
+    shown = page.is_visible(map_selector)
+    disabled_at_first = page.is_disabled("#pin-submit")
+    page.click(map_selector, position={"x": 90, "y": 120})
+    clicked = point()
+    status = page.inner_text("#pin-status")
+    disabled_after_click = page.is_disabled("#pin-submit")
+    page.focus(map_selector)
+    page.keyboard.press("Enter")
+    entered = point()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(600)  # Leaflet animates the pan
+    page.keyboard.press(" ")
+    return PinMapSeen(
+        shown=shown,
+        submit_disabled_at_first=disabled_at_first,
+        clicked=clicked,
+        status_after_click=status,
+        submit_disabled_after_click=disabled_after_click,
+        entered=entered,
+        entered_after_panning_east=point(),
+        blocked_by_policy=page.evaluate("window.cspViolations"),
+    )
+
+
+def assert_pin_map_works(seen: PinMapSeen) -> None:
+    """A click and the keyboard each put the pin down, fill the hidden latitude and
+    longitude (to six places), say where it is and enable the button; nothing on the
+    page is blocked by its Content-Security-Policy."""
+    six_places = re.compile(r"^-?\d+\.\d{6}$")
+    assert seen.shown
+    assert seen.submit_disabled_at_first
+    assert all(six_places.match(v) for v in seen.clicked), seen.clicked
+    assert seen.clicked[0] in seen.status_after_click
+    assert seen.clicked[1] in seen.status_after_click
+    assert not seen.submit_disabled_after_click
+    assert all(six_places.match(v) for v in seen.entered), seen.entered
+    # The click was near the top left corner; Enter puts the pin at the centre.
+    assert float(seen.entered[0]) < float(seen.clicked[0])
+    assert float(seen.entered[1]) > float(seen.clicked[1])
+    # East, not north or south (within Leaflet's rounding to whole pixels).
+    east = seen.entered_after_panning_east
+    moved_east = float(east[1]) - float(seen.entered[1])
+    assert moved_east > 0, east
+    assert abs(float(east[0]) - float(seen.entered[0])) < moved_east / 10, east
+    assert seen.blocked_by_policy == []
+
+
 # --- The persona matrix ---------------------------------------------------------------
 
 # URL prefixes of officer pages and internal APIs: every URL under them must have an

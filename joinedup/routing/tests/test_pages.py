@@ -4,7 +4,7 @@ import re
 import pytest
 from django.test import Client
 
-from joinedup.core.testing import assert_csp_safe
+from joinedup.core.testing import assert_csp_safe, assert_pin_map_works, exercise_pin_map
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +124,19 @@ def test_map_page_reached_directly(assert_accessible, demo, language):
     assert 'value="street light out"' in response.content.decode()
     assert_csp_safe(response)
     assert_accessible(response)
+
+
+def test_the_map_takes_a_pin_by_click_or_keyboard_and_stays_hidden_without_javascript(
+    in_browser, demo
+):
+    response = page("/where/", need="street light out")
+    path = "/where/?need=street+light+out"
+    assert_pin_map_works(in_browser(response, path, lambda p: exercise_pin_map(p, "#routing-map")))
+
+    def without_javascript(p):
+        return p.is_visible("#routing-map"), p.is_visible("#full-postcode")
+
+    assert in_browser(response, path, without_javascript, javascript=False) == (False, True)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,12 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from joinedup.core.testing import unchanged
+from joinedup.core.testing import (
+    assert_csp_safe,
+    assert_pin_map_works,
+    exercise_pin_map,
+    unchanged,
+)
 from joinedup.integrations.govuk_notify.models import NotifyMessage
 from joinedup.jobs.services import jobs_run_pending
 from joinedup.service_requests.models import EventKind, Photo, ServiceRequest, Status, Supporter
@@ -246,7 +251,21 @@ def test_four_photos_are_too_many(partners):
 def test_map_page(partners, assert_accessible, language):
     response = Client().get("/report/map/", {"service": "potholes"}, **language)
     assert response.status_code == 200
+    assert_csp_safe(response)
     assert_accessible(response, "/report/map/")
+
+
+def test_the_map_takes_a_pin_by_click_or_keyboard_and_stays_hidden_without_javascript(
+    partners, in_browser
+):
+    response = Client().get("/report/map/", {"service": "potholes"})
+    path = "/report/map/?service=potholes"
+    assert_pin_map_works(in_browser(response, path, lambda p: exercise_pin_map(p, "#sr-map")))
+
+    def without_javascript(p):
+        return p.is_visible("#sr-map"), p.is_visible("text=Enter a postcode instead")
+
+    assert in_browser(response, path, without_javascript, javascript=False) == (False, True)
 
 
 def test_pin_on_the_map_routes_by_the_point(partners):
