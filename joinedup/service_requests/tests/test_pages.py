@@ -1,7 +1,7 @@
 """The resident's pages, in English and Welsh, each checked with axe-core."""
 
 import io
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.test import Client
@@ -13,6 +13,7 @@ from joinedup.core.testing import (
     exercise_pin_map,
     unchanged,
 )
+from joinedup.geo.selectors import postcode_get
 from joinedup.integrations.govuk_notify.models import NotifyMessage
 from joinedup.jobs.services import jobs_run_pending
 from joinedup.service_requests.models import EventKind, Photo, ServiceRequest, Status, Supporter
@@ -284,6 +285,38 @@ def test_the_front_door_hands_over_to_the_report_form(partners):
     response = Client().get(route["action"]["url"])
     assert response.status_code == 302
     assert response["Location"].startswith("/report/details/?service=potholes")
+
+
+def test_a_report_from_the_front_door_is_placed_by_the_postcode_given_there(partners):
+    # The front door's link carries the postcode and its point; a nearby point is sent
+    # to the details page as well, as a link kept from elsewhere might.
+    route = Client().get("/api/v1/route", {"service": "potholes", "postcode": BANSTEAD}).json()
+    handover = parse_qs(urlsplit(route["action"]["url"]).query)
+    assert handover["postcode"] == [BANSTEAD] and "lat" in handover and "lon" in handover
+    start = Client().get(route["action"]["url"])
+    assert start.status_code == 302
+    details_query = parse_qs(urlsplit(start["Location"]).query)
+    assert details_query["postcode"] == [BANSTEAD]
+    assert "lat" not in details_query and "lon" not in details_query
+    details = Client().get(start["Location"])
+    assert f"Where: near {BANSTEAD}" in details.content.decode()
+    posted = Client().post(
+        "/report/details/",
+        {
+            "service": "potholes",
+            "postcode": BANSTEAD,
+            "lat": "51.3300",
+            "lon": "-0.1900",
+            "q_depth": "deep",
+            "email": "resident@example.org",
+        },
+    )
+    assert posted.status_code == 302, posted.content.decode()[:2000]
+    report = ServiceRequest.objects.get()
+    point = postcode_get(text=BANSTEAD).point
+    assert report.postcode == BANSTEAD
+    assert (report.lat, report.lon) == (round(point.y, 6), round(point.x, 6))
+    assert report.organisation.slug == route["body"]["slug"]
 
 
 def test_unknown_and_missing_pages_are_404(partners):
