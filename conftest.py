@@ -137,6 +137,26 @@ def axe_checker():
 
 
 @pytest.fixture
+def in_browser(axe_checker):
+    """Call with a test-client response, the path it was served at and a function of a
+    Playwright page: the page is loaded in Chromium under the response's own
+    Content-Security-Policy, its scripts run (pass javascript=False for none), and the
+    function's result is returned."""
+
+    def run(response, path: str, actions, *, javascript: bool = True):
+        headers = {
+            name: response[name]
+            for name in ("Content-Security-Policy",)
+            if response.has_header(name)
+        }
+        return axe_checker.browse(
+            response.content.decode(), path, actions, headers=headers, javascript=javascript
+        )
+
+    return run
+
+
+@pytest.fixture
 def assert_accessible(axe_checker):
     """Call with a test-client response: fails listing every axe-core violation."""
 

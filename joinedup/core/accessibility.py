@@ -1,16 +1,20 @@
 """Automated accessibility checks with axe-core in headless Chromium (Debian's build; no
 browser download). Pages are rendered by Django's test client and handed to the browser
 with their stylesheets, so colour contrast and layout are checked as residents see them,
-without a live server (which would empty the test database between tests)."""
+without a live server (which would empty the test database between tests).
+
+The same browser can also run a page's own scripts for a test (`AxeChecker.browse`):
+under the page's Content-Security-Policy, with or without JavaScript."""
 
 from __future__ import annotations
 
 import mimetypes
 import shutil
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -29,6 +33,16 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+T = TypeVar("T")
+# Records what the Content-Security-Policy blocks, before any of the page's own scripts.
+CSP_LISTENER = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.cspViolations.push(event.violatedDirective + " " + (event.blockedURI || "inline"));
+});
+"""
 
 
 def chromium_path() -> str:
@@ -77,7 +91,7 @@ class AxeChecker:
         self._thread.submit(self._stop).result()
         self._thread.shutdown()
 
-    def _serve(self, route: Any, html: str) -> None:
+    def _serve(self, route: Any, html: str, headers: Mapping[str, str] | None = None) -> None:
         url = route.request.url
         path = url.removeprefix(ORIGIN).split("?")[0]
         if path.startswith(settings.STATIC_URL):
@@ -90,12 +104,51 @@ class AxeChecker:
             route.fulfill(status=404, body="")
             return
         if url.startswith(ORIGIN):
-            route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8")
+            route.fulfill(
+                status=200,
+                body=html,
+                content_type="text/html; charset=utf-8",
+                headers=dict(headers or {}),
+            )
             return
         route.abort()  # nothing leaves the machine
 
     def check(self, html: str, path: str = "/") -> list[AxeViolation]:
         return self._thread.submit(self._check, html, path).result()
+
+    def browse(
+        self,
+        html: str,
+        path: str,
+        actions: Callable[[Any], T],
+        *,
+        headers: Mapping[str, str] | None = None,
+        javascript: bool = True,
+    ) -> T:
+        """Load `html` as if served at `path` with `headers` (its Content-Security-Policy,
+        say), let its scripts run (unless `javascript` is False), and return
+        `actions(page)` for the Playwright page. What the policy blocked is in
+        `page.evaluate("window.cspViolations")`. `actions` runs on the browser's thread:
+        it may use the page, not the database."""
+        return self._thread.submit(self._browse, html, path, actions, headers, javascript).result()
+
+    def _browse(
+        self,
+        html: str,
+        path: str,
+        actions: Callable[[Any], T],
+        headers: Mapping[str, str] | None,
+        javascript: bool,
+    ) -> T:
+        context = self._browser.new_context(java_script_enabled=javascript)
+        try:
+            page = context.new_page()
+            page.add_init_script(CSP_LISTENER)
+            page.route("**/*", lambda route: self._serve(route, html, headers))
+            page.goto(ORIGIN + path, wait_until="load")
+            return actions(page)
+        finally:
+            context.close()
 
     def _check(self, html: str, path: str) -> list[AxeViolation]:
         page = self._browser.new_page()

@@ -1,14 +1,17 @@
 """Helpers for permission tests that every app reuses.
 
 `assert_access` tries one URL as each persona and checks the status each must get;
-`unchanged` proves a refused request wrote nothing.
+`unchanged` proves a refused request wrote nothing; `assert_csp_safe` proves a page holds
+nothing inline that the Content-Security-Policy would block.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 from django.db import models
@@ -71,6 +74,131 @@ def unchanged(*querysets: models.QuerySet) -> Iterator[None]:
     before = _state(list(querysets))
     yield
     assert _state(list(querysets)) == before, "a refused request changed data"
+
+
+# --- The Content-Security-Policy ------------------------------------------------------
+
+# <script> types a browser does not run (data blocks such as Django's json_script), so the
+# policy does not apply to them.
+DATA_SCRIPT_TYPES = ("application/json", "application/ld+json")
+
+
+class _InlineCode(HTMLParser):
+    def __init__(self, nonce: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.nonce = nonce
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        where = f"line {self.getpos()[0]}: <{tag}>"
+        if tag == "style":
+            self.found.append(f"{where} an inline <style> element")
+        if "style" in values:
+            self.found.append(f'{where} a style="" attribute')
+        for name, value in values.items():
+            if name.startswith("on"):
+                self.found.append(f"{where} an event-handler attribute {name}")
+            if name in ("href", "src", "action", "formaction") and value.strip().lower().startswith(
+                "javascript:"
+            ):
+                self.found.append(f"{where} a javascript: URL in {name}")
+        if tag == "script" and "src" not in values:
+            kind = values.get("type", "").strip().lower()
+            if kind not in DATA_SCRIPT_TYPES and values.get("nonce") != self.nonce:
+                self.found.append(f"{where} an inline <script> without the page's nonce")
+
+
+def inline_code(html: str, nonce: str) -> list[str]:
+    """What `html` holds that the policy (script-src 'self' 'nonce-…'; style-src 'self')
+    blocks: <style> elements, style="" and on…="" attributes, javascript: URLs, and inline
+    scripts that do not carry `nonce`. Empty when there is nothing."""
+    parser = _InlineCode(nonce)
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def assert_csp_safe(response) -> None:
+    """The page runs and looks as written under its own Content-Security-Policy: nothing
+    inline is blocked (inline scripts carry the nonce the header names)."""
+    policy = response["Content-Security-Policy"]
+    match = re.search(r"'nonce-([^']+)'", policy)
+    assert match, f"no nonce in the policy {policy!r}"
+    found = inline_code(response.content.decode(), match.group(1))
+    assert not found, "the Content-Security-Policy blocks:\n" + "\n".join(found)
+
+
+# --- The pin map (core/static/core/pin-map.js) -----------------------------------------
+
+
+@dataclass
+class PinMapSeen:
+    """What a pin map page did in the browser (see `exercise_pin_map`)."""
+
+    shown: bool
+    submit_disabled_at_first: bool
+    clicked: tuple[str, str]
+    status_after_click: str
+    submit_disabled_after_click: bool
+    entered: tuple[str, str]
+    entered_after_panning_east: tuple[str, str]
+    blocked_by_policy: list[str]
+
+
+def exercise_pin_map(page, map_selector: str) -> PinMapSeen:
+    """Use a pin map as a resident would, on a Playwright page (`in_browser`): click it,
+    then from the keyboard put the pin at its centre (Enter), move the map east (the
+    right arrow key) and put the pin down again (Space)."""
+
+    def point() -> tuple[str, str]:
+        return page.input_value("#pin-lat"), page.input_value("#pin-lon")
+
+    shown = page.is_visible(map_selector)
+    disabled_at_first = page.is_disabled("#pin-submit")
+    page.click(map_selector, position={"x": 90, "y": 120})
+    clicked = point()
+    status = page.inner_text("#pin-status")
+    disabled_after_click = page.is_disabled("#pin-submit")
+    page.focus(map_selector)
+    page.keyboard.press("Enter")
+    entered = point()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(600)  # Leaflet animates the pan
+    page.keyboard.press(" ")
+    return PinMapSeen(
+        shown=shown,
+        submit_disabled_at_first=disabled_at_first,
+        clicked=clicked,
+        status_after_click=status,
+        submit_disabled_after_click=disabled_after_click,
+        entered=entered,
+        entered_after_panning_east=point(),
+        blocked_by_policy=page.evaluate("window.cspViolations"),
+    )
+
+
+def assert_pin_map_works(seen: PinMapSeen) -> None:
+    """A click and the keyboard each put the pin down, fill the hidden latitude and
+    longitude (to six places), say where it is and enable the button; nothing on the
+    page is blocked by its Content-Security-Policy."""
+    six_places = re.compile(r"^-?\d+\.\d{6}$")
+    assert seen.shown
+    assert seen.submit_disabled_at_first
+    assert all(six_places.match(v) for v in seen.clicked), seen.clicked
+    assert seen.clicked[0] in seen.status_after_click
+    assert seen.clicked[1] in seen.status_after_click
+    assert not seen.submit_disabled_after_click
+    assert all(six_places.match(v) for v in seen.entered), seen.entered
+    # The click was near the top left corner; Enter puts the pin at the centre.
+    assert float(seen.entered[0]) < float(seen.clicked[0])
+    assert float(seen.entered[1]) > float(seen.clicked[1])
+    # East, not north or south (within Leaflet's rounding to whole pixels).
+    east = seen.entered_after_panning_east
+    moved_east = float(east[1]) - float(seen.entered[1])
+    assert moved_east > 0, east
+    assert abs(float(east[0]) - float(seen.entered[0])) < moved_east / 10, east
+    assert seen.blocked_by_policy == []
 
 
 # --- The persona matrix ---------------------------------------------------------------

@@ -4,16 +4,25 @@ A photo must be a JPEG, PNG or WebP image no bigger than SERVICE_REQUESTS_PHOTO_
 and MAX_PIXELS. The published copy is drawn from the pixels only, turned upright by its
 EXIF orientation and shrunk to at most PUBLISHED_MAX_SIDE pixels, then saved as a new JPEG
 with no metadata at all: the GPS position, camera and time a phone writes into a photo
-stay in the original, which only officers see."""
+stay in the original, which only officers see.
+
+Files are written to storage inside the report's transaction; `atomic_with_files`
+deletes them again if that transaction fails, so a report that was never stored leaves
+no photos behind."""
 
 from __future__ import annotations
 
 import io
+import logging
 import warnings
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -25,6 +34,8 @@ FORMATS = {
     "PNG": ("image/png", "png"),
     "WEBP": ("image/webp", "webp"),
 }
+
+logger = logging.getLogger(__name__)
 
 
 class PhotoError(ValueError):
@@ -39,6 +50,55 @@ class PreparedPhoto:
     published: bytes
     width: int
     height: int
+
+
+@dataclass
+class SavedFiles:
+    """The files a transaction has put in storage so far (see `atomic_with_files`)."""
+
+    files: list[tuple[Storage, str]] = field(default_factory=list)
+    committed: bool = False
+
+    def add(self, storage: Storage, name: str | None) -> None:
+        if name:
+            self.files.append((storage, name))
+
+    def mark_committed(self) -> None:
+        self.committed = True
+
+    def delete_all(self) -> None:
+        for storage, name in self.files:
+            try:
+                storage.delete(name)
+            except Exception:  # one file that will not go must not keep the others
+                logger.exception("Could not delete %s after a failed write", name)
+        self.files.clear()
+
+
+@contextmanager
+def atomic_with_files() -> Iterator[SavedFiles]:
+    """`transaction.atomic()` for a write that also saves files: record each file saved
+    inside the block with `saved.add(field_file.storage, field_file.name)`. If the block
+    fails, or its commit does, the transaction rolls back and the files are deleted
+    before the error goes on; once the transaction has committed (seen by an `on_commit`
+    hook, the first registered) they are kept whatever fails later.
+
+        with atomic_with_files() as saved:
+            photo.original.save(name, content, save=False)
+            saved.add(photo.original.storage, photo.original.name)
+
+    Inside a caller's transaction the block is a savepoint: its own failure removes its
+    files, but a rollback of the caller's transaction after the block has ended is not
+    seen. The report pages and the Open311 API call the service outside any."""
+    saved = SavedFiles()
+    try:
+        with transaction.atomic():
+            transaction.on_commit(saved.mark_committed)
+            yield saved
+    except BaseException:
+        if not saved.committed:
+            saved.delete_all()
+        raise
 
 
 def max_bytes() -> int:

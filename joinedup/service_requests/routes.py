@@ -115,13 +115,20 @@ def request_types_available(
 
 
 def place_for(*, postcode: str = "", lat: float | None = None, lon: float | None = None) -> Place:
-    """A point from the map, or else the postcode's. Raises PlaceError (bad input) or
-    PlaceNotFound (nothing held), both with a message for the resident."""
+    """Where a report is: the postcode's place when the resident gave a postcode, else a
+    point from the map. Raises PlaceError (bad input) or PlaceNotFound (nothing held),
+    both with a message for the resident.
+
+    A postcode comes first even beside a point: the front door's link carries the
+    postcode the resident gave and its point, and the report is placed, routed and shown
+    by that postcode (looked up with geo.selectors.postcode_get, its areas exact from the
+    postcode directory, its point the report's point), as the front door routed it. A pin
+    dropped on the map comes without a postcode."""
     from joinedup.routing.places import place_from_point, place_from_postcode
 
-    if lat is not None and lon is not None:
-        return place_from_point(lat=lat, lon=lon)
-    return place_from_postcode(postcode)
+    if (postcode or "").strip() or lat is None or lon is None:
+        return place_from_postcode(postcode)
+    return place_from_point(lat=lat, lon=lon)
 
 
 @dataclass(frozen=True)

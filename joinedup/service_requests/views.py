@@ -48,10 +48,13 @@ def _service_choices() -> list[tuple[str, str]]:
     return [(a.service.code, a.service.localised(language)[0]) for a in request_types_available()]
 
 
-def _location_query(data: dict) -> dict[str, str]:
-    if data.get("lat") is not None and data.get("lon") is not None:
-        return {"lat": f"{data['lat']:.6f}", "lon": f"{data['lon']:.6f}"}
-    return {"postcode": (data.get("postcode") or "").strip()}
+def _location_query(place: Place) -> dict[str, str]:
+    """The place in the next page's link as the report pages found it: by its postcode
+    when it came from one (so the next page looks the postcode up again and the report
+    keeps it), else by the point from the map."""
+    if place.postcode:
+        return {"postcode": place.postcode}
+    return {"lat": f"{place.lat:.6f}", "lon": f"{place.lon:.6f}"}
 
 
 def report(request: HttpRequest) -> HttpResponse:
@@ -73,7 +76,8 @@ def report(request: HttpRequest) -> HttpResponse:
     if decision.kind == "error":
         form.add_error(decision.field, decision.message)
         return render(request, "service_requests/start.html", {"form": form})
-    query = {"service": data["service"], **_location_query(data)}
+    assert decision.place is not None
+    query = {"service": data["service"], **_location_query(decision.place)}
     service = request_type_get(service_code=data["service"])[0]
     context = {
         "decision": decision,
@@ -129,11 +133,7 @@ def report_details(request: HttpRequest) -> HttpResponse:
         try:
             context.update(place=place, route=request_route(service_code=code, place=place))
         except NotTakenHere:
-            query: dict[str, Any] = {"service": code}
-            if place.postcode:
-                query["postcode"] = place.postcode
-            else:
-                query.update(lat=place.lat, lon=place.lon)
+            query = {"service": code, **_location_query(place)}
             return HttpResponseRedirect(reverse("service_requests:report") + "?" + urlencode(query))
         return render(request, "service_requests/details.html", context)
     if not form.is_valid():

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from joinedup.core import services
 from joinedup.core.models import ApiToken, AuditEvent, Membership, Role, SignInAttempt
 from joinedup.core.permissions import organisation_ids_for
-from joinedup.core.testing import client_for, unchanged
+from joinedup.core.testing import assert_csp_safe, client_for, unchanged
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -154,6 +154,7 @@ def test_security_headers_and_csp_nonce(officer_a):
     nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
     html = response.content.decode()
     assert html.count(f'nonce="{nonce}"') == 2
+    assert_csp_safe(response)
     assert "script-src 'self' 'nonce-" in csp
     assert "frame-ancestors 'none'" in csp
     assert response["X-Frame-Options"] == "DENY"

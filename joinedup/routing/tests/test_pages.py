@@ -4,6 +4,8 @@ import re
 import pytest
 from django.test import Client
 
+from joinedup.core.testing import assert_csp_safe, assert_pin_map_works, exercise_pin_map
+
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = ["en", "cy"]
@@ -98,6 +100,8 @@ def test_split_postcode_asks_for_a_pin_with_a_fallback_without_javascript(
     assert 'name="where"' in html
     areas = re.findall(r'name="area" type="radio" value="(E\d+)"', html)
     assert set(areas) == {"E07000211", "E09000029"}
+    assert_csp_safe(response)  # the map's styles are a stylesheet, not blocked inline
+    assert "/static/core/maps.css" in html
     assert_accessible(response)
     # The council-area fallback answers without a map.
     surrey = page("/find/", language, need="pothole", where="SM7", area="E07000211")
@@ -118,7 +122,21 @@ def test_map_page_reached_directly(assert_accessible, demo, language):
     response = page("/where/", language, need="street light out")
     assert response.status_code == 200
     assert 'value="street light out"' in response.content.decode()
+    assert_csp_safe(response)
     assert_accessible(response)
+
+
+def test_the_map_takes_a_pin_by_click_or_keyboard_and_stays_hidden_without_javascript(
+    in_browser, demo
+):
+    response = page("/where/", need="street light out")
+    path = "/where/?need=street+light+out"
+    assert_pin_map_works(in_browser(response, path, lambda p: exercise_pin_map(p, "#routing-map")))
+
+    def without_javascript(p):
+        return p.is_visible("#routing-map"), p.is_visible("#full-postcode")
+
+    assert in_browser(response, path, without_javascript, javascript=False) == (False, True)
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,12 @@ from joinedup.service_requests.models import (
     Status,
     Supporter,
 )
-from joinedup.service_requests.photos import MAX_PHOTOS, PreparedPhoto
+from joinedup.service_requests.photos import (
+    MAX_PHOTOS,
+    PreparedPhoto,
+    SavedFiles,
+    atomic_with_files,
+)
 from joinedup.service_requests.questions import clean_answers
 from joinedup.service_requests.routes import (
     NotTakenHere,
@@ -41,11 +46,16 @@ from joinedup.service_requests.services.common import (
 # --- Reports -------------------------------------------------------------------------
 
 
-@transaction.atomic
 def service_request_create(*, actor, report: ReportInput) -> ServiceRequest:
     """Take a report: check it, route it to the body responsible for the service at the
     place (the front door's resolver), set its due date from that body's target, and
-    queue the acknowledgement."""
+    queue the acknowledgement. One transaction; the photos' files are written inside it
+    and deleted again if it fails, so a report that was not stored leaves none behind."""
+    with atomic_with_files() as saved:
+        return _request_create(actor=actor, report=report, saved=saved)
+
+
+def _request_create(*, actor, report: ReportInput, saved: SavedFiles) -> ServiceRequest:
     service, request_type = request_type_get(service_code=report.service_code)
     answers = clean_answers(request_type, report.answers or {})
     description = _text(report.description, "description", DESCRIPTION_MAX)
@@ -107,7 +117,7 @@ def service_request_create(*, actor, report: ReportInput) -> ServiceRequest:
     )
     request.save()
     for prepared in report.photos:
-        _photo_add(request, prepared)
+        _photo_add(request, prepared, saved)
     if report.photos and not media_url:
         request.media_url = _photo_path(request.photos.order_by("id").first())  # type: ignore[arg-type]
         request.save(update_fields=["media_url"])
@@ -126,7 +136,7 @@ def service_request_create(*, actor, report: ReportInput) -> ServiceRequest:
     return request
 
 
-def _photo_add(request: ServiceRequest, prepared: PreparedPhoto) -> Photo:
+def _photo_add(request: ServiceRequest, prepared: PreparedPhoto, saved: SavedFiles) -> Photo:
     photo = Photo(
         request=request,
         original_type=prepared.original_type,
@@ -136,7 +146,9 @@ def _photo_add(request: ServiceRequest, prepared: PreparedPhoto) -> Photo:
     photo.original.save(
         f"original.{prepared.original_extension}", ContentFile(prepared.original), save=False
     )
+    saved.add(photo.original.storage, photo.original.name)
     photo.published.save("published.jpg", ContentFile(prepared.published), save=False)
+    saved.add(photo.published.storage, photo.published.name)
     photo.save()
     return photo
 

@@ -1,13 +1,19 @@
 """The resident's pages, in English and Welsh, each checked with axe-core."""
 
 import io
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.test import Client
 from PIL import Image
 
-from joinedup.core.testing import unchanged
+from joinedup.core.testing import (
+    assert_csp_safe,
+    assert_pin_map_works,
+    exercise_pin_map,
+    unchanged,
+)
+from joinedup.geo.selectors import postcode_get
 from joinedup.integrations.govuk_notify.models import NotifyMessage
 from joinedup.jobs.services import jobs_run_pending
 from joinedup.service_requests.models import EventKind, Photo, ServiceRequest, Status, Supporter
@@ -246,7 +252,21 @@ def test_four_photos_are_too_many(partners):
 def test_map_page(partners, assert_accessible, language):
     response = Client().get("/report/map/", {"service": "potholes"}, **language)
     assert response.status_code == 200
+    assert_csp_safe(response)
     assert_accessible(response, "/report/map/")
+
+
+def test_the_map_takes_a_pin_by_click_or_keyboard_and_stays_hidden_without_javascript(
+    partners, in_browser
+):
+    response = Client().get("/report/map/", {"service": "potholes"})
+    path = "/report/map/?service=potholes"
+    assert_pin_map_works(in_browser(response, path, lambda p: exercise_pin_map(p, "#sr-map")))
+
+    def without_javascript(p):
+        return p.is_visible("#sr-map"), p.is_visible("text=Enter a postcode instead")
+
+    assert in_browser(response, path, without_javascript, javascript=False) == (False, True)
 
 
 def test_pin_on_the_map_routes_by_the_point(partners):
@@ -265,6 +285,38 @@ def test_the_front_door_hands_over_to_the_report_form(partners):
     response = Client().get(route["action"]["url"])
     assert response.status_code == 302
     assert response["Location"].startswith("/report/details/?service=potholes")
+
+
+def test_a_report_from_the_front_door_is_placed_by_the_postcode_given_there(partners):
+    # The front door's link carries the postcode and its point; a nearby point is sent
+    # to the details page as well, as a link kept from elsewhere might.
+    route = Client().get("/api/v1/route", {"service": "potholes", "postcode": BANSTEAD}).json()
+    handover = parse_qs(urlsplit(route["action"]["url"]).query)
+    assert handover["postcode"] == [BANSTEAD] and "lat" in handover and "lon" in handover
+    start = Client().get(route["action"]["url"])
+    assert start.status_code == 302
+    details_query = parse_qs(urlsplit(start["Location"]).query)
+    assert details_query["postcode"] == [BANSTEAD]
+    assert "lat" not in details_query and "lon" not in details_query
+    details = Client().get(start["Location"])
+    assert f"Where: near {BANSTEAD}" in details.content.decode()
+    posted = Client().post(
+        "/report/details/",
+        {
+            "service": "potholes",
+            "postcode": BANSTEAD,
+            "lat": "51.3300",
+            "lon": "-0.1900",
+            "q_depth": "deep",
+            "email": "resident@example.org",
+        },
+    )
+    assert posted.status_code == 302, posted.content.decode()[:2000]
+    report = ServiceRequest.objects.get()
+    point = postcode_get(text=BANSTEAD).point
+    assert report.postcode == BANSTEAD
+    assert (report.lat, report.lon) == (round(point.y, 6), round(point.x, 6))
+    assert report.organisation.slug == route["body"]["slug"]
 
 
 def test_unknown_and_missing_pages_are_404(partners):

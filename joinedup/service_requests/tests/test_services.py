@@ -1,11 +1,15 @@
 """Taking reports and working cases, through the services."""
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import DatabaseError
 from django.http import Http404
+from PIL import Image
 
 from joinedup.core.models import AuditEvent, Organisation
 from joinedup.core.testing import unchanged
@@ -14,12 +18,14 @@ from joinedup.jobs.models import Job
 from joinedup.jobs.services import jobs_run_pending
 from joinedup.service_requests.models import (
     EventKind,
+    Photo,
     RequestEvent,
     ServiceRequest,
     Status,
     Supporter,
     Team,
 )
+from joinedup.service_requests.photos import prepare_photo_bytes
 from joinedup.service_requests.services import (
     service_request_assign,
     service_request_merge,
@@ -158,6 +164,54 @@ def test_bad_reports_are_refused_and_nothing_is_written(partners, fields, key):
     ):
         make_report("missed-bin", **fields)
     assert key in caught.value.message_dict
+
+
+def _stored(storage, folder: str = "") -> set[str]:
+    folders, files = storage.listdir(folder)
+    found = {f"{folder}/{name}".lstrip("/") for name in files}
+    for sub in folders:
+        found |= _stored(storage, f"{folder}/{sub}".lstrip("/"))
+    return found
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (200, 40, 40)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def test_a_report_whose_transaction_fails_after_its_photos_are_saved_leaves_no_files(
+    partners, monkeypatch
+):
+    from joinedup.service_requests.services import reports
+
+    before = _stored(default_storage)
+    written: list[str] = []
+    real_photo_add = reports._photo_add
+
+    def photo_add(*args, **kwargs):
+        photo = real_photo_add(*args, **kwargs)
+        written.extend([photo.original.name, photo.published.name])
+        return photo
+
+    def fail_after_the_photos(**kwargs):
+        assert written and all(default_storage.exists(name) for name in written)
+        raise DatabaseError("the connection was lost")
+
+    monkeypatch.setattr(reports, "_photo_add", photo_add)
+    monkeypatch.setattr(reports, "audit_record", fail_after_the_photos)
+    photos = [prepare_photo_bytes(_jpeg(), name="hole.jpg") for _ in range(2)]
+    with unchanged(ServiceRequest.objects.all(), Photo.objects.all()), pytest.raises(DatabaseError):
+        make_report("potholes", answers=POTHOLE, photos=photos)
+    assert len(written) == 4
+    assert not any(default_storage.exists(name) for name in written)
+    assert _stored(default_storage) == before
+    # A report that is stored keeps its files.
+    monkeypatch.undo()
+    kept = make_report("potholes", answers=POTHOLE, photos=photos[:1])
+    photo = kept.photos.get()
+    assert default_storage.exists(photo.original.name)
+    assert default_storage.exists(photo.published.name)
 
 
 def test_an_unknown_service_is_a_404(partners):
