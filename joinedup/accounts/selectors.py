@@ -1,5 +1,6 @@
 """What a resident sees of themselves: every record any partner holds about them
-(through the CRM's registry), their consent choices and the partners' privacy notices."""
+(through the CRM's registry), the messages sent to them, their consent choices and the
+partners' privacy notices."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from joinedup.crm.models import (
     Person,
     PrivacyNotice,
 )
+from joinedup.integrations.govuk_notify.person_data import CATEGORY as MESSAGES
 
 
 @dataclass
@@ -30,6 +32,8 @@ class AccountOverview:
     sections: list[tuple[DataCategory, list[registry.LinkedRecord]]] = field(default_factory=list)
     organisations: dict[int, str] = field(default_factory=dict)
     consents: list[ConsentChoice] = field(default_factory=list)
+    # The `messages` category, shown in its own section ("Messages we sent you").
+    messages: list[registry.LinkedRecord] = field(default_factory=list)
 
 
 def account_overview(*, user: User) -> AccountOverview:
@@ -39,11 +43,16 @@ def account_overview(*, user: User) -> AccountOverview:
     ids = person.identity_ids()
     categories = {c.code: c for c in DataCategory.objects.all()}
     sections = []
+    messages: list[registry.LinkedRecord] = []
     for provider in registry.providers():
         category = categories.get(provider.category)
         if category is None:
             continue
-        sections.append((category, provider.records(person_ids=ids, organisation_ids=None)))
+        records = provider.records(person_ids=ids, organisation_ids=None)
+        if provider.category == MESSAGES:
+            messages = records
+        else:
+            sections.append((category, records))
     given = set(
         Consent.objects.filter(person_id__in=ids, withdrawn_at__isnull=True).values_list(
             "agreement_id", flat=True
@@ -65,6 +74,7 @@ def account_overview(*, user: User) -> AccountOverview:
         sections=sections,
         organisations=dict(Organisation.objects.values_list("pk", "name")),
         consents=consents,
+        messages=messages,
     )
 
 

@@ -68,8 +68,13 @@ class CouncilTaxProvider:
         self, *, person_ids: Sequence[int], organisation_ids: OrganisationIds
     ) -> list[LinkedRecord]:
         result: list[LinkedRecord] = []
-        for account, _liable in self._accounts(person_ids, organisation_ids):
+        for account, liable in self._accounts(person_ids, organisation_ids):
             url = reverse("council_tax:staff-account", args=[account.pk])
+            # Shown in "Your account": the resident can take the account out of it.
+            unlink = {
+                "label": _("Remove from your account"),
+                "url": reverse("council_tax:unlink", args=[liable.pk]),
+            }
             balance = ledger_account_balance(account.ledger_account)
             result.append(
                 LinkedRecord(
@@ -81,7 +86,11 @@ class CouncilTaxProvider:
                     status=_("Balance %(amount)s") % {"amount": _money(balance)},
                     occurred_at=_midnight(account.opened_on),
                     url=url,
-                    details={"balance_pence": balance, "closed_on": account.closed_on},
+                    details={
+                        "balance_pence": balance,
+                        "closed_on": account.closed_on,
+                        "resident_actions": [unlink],
+                    },
                 )
             )
             for payment in self._payments(account).filter(status=PaymentStatus.SUCCESS):

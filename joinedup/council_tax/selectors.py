@@ -154,3 +154,33 @@ def resident_link_state(*, user, account: Account) -> ResidentLink | None:
 
 def liable_people_with_links(*, account: Account) -> list[LiablePerson]:
     return list(account.liable_people.select_related("person"))
+
+
+def resident_link_get(*, user, liable_person_id: int) -> LiablePerson:
+    """A link between a council tax account and the signed-in resident's own record;
+    anyone else's (or none) is a 404."""
+    from joinedup.crm.models import Person
+
+    person = Person.objects.filter(user=user).first() if user.is_authenticated else None
+    liable = (
+        LiablePerson.objects.filter(pk=liable_person_id, person_id__in=person.identity_ids())
+        .select_related("account__property", "account__organisation")
+        .first()
+        if person is not None
+        else None
+    )
+    if liable is None:
+        raise Http404("No such link")
+    return liable
+
+
+def account_link_get(*, account: Account, liable_person_id: int) -> LiablePerson:
+    """One of the account's liable people that is linked to a person, else a 404."""
+    liable = (
+        account.liable_people.filter(pk=liable_person_id, person__isnull=False)
+        .select_related("person")
+        .first()
+    )
+    if liable is None:
+        raise Http404("No such link")
+    return liable

@@ -336,3 +336,64 @@ def account_link_resident(*, user, account: Account, liable_person_id: int) -> L
     if liable is None:
         raise ValidationError(gettext("Choose which name on the bill is yours."))
     return _link(actor=user, liable=liable, person=person)
+
+
+def _unlink(*, actor, liable: LiablePerson) -> LiablePerson:
+    """Take the link to the person off a liable person. The account, its bills and the
+    name on it stay; the council still holds the person (it may hold other records about
+    them), so only the link goes."""
+    before = {
+        "liable_person": liable.pk,
+        "person": str(liable.person.public_id) if liable.person else None,
+        "linked_at": liable.linked_at,
+        "linked_by": liable.linked_by_id,
+    }
+    liable.person = None
+    liable.linked_at = None
+    liable.linked_by = None
+    liable.save(update_fields=["person", "linked_at", "linked_by"])
+    audit_record(
+        actor=actor,
+        action="council_tax.liable_person.unlink",
+        obj=liable.account,
+        organisation=liable.account.organisation,
+        before=before,
+        after={"liable_person": liable.pk, "person": None},
+    )
+    return liable
+
+
+@transaction.atomic
+def account_unlink_resident(*, user, liable_person_id: int) -> LiablePerson:
+    """A signed-in resident takes a council tax account they linked (or an officer linked
+    for them) out of their account. Only their own link: any other id is a 404."""
+    from joinedup.crm.models import Person
+
+    person = Person.objects.filter(user=user).first() if user.is_authenticated else None
+    if person is None:
+        raise Http404("No such link")
+    liable = (
+        LiablePerson.objects.select_for_update(of=("self",))
+        .select_related("account__organisation", "person")
+        .filter(pk=liable_person_id, person_id__in=person.identity_ids())
+        .first()
+    )
+    if liable is None:
+        raise Http404("No such link")
+    return _unlink(actor=user, liable=liable)
+
+
+@transaction.atomic
+def liable_person_unlink(*, actor, account: Account, liable_person_id: int) -> LiablePerson:
+    """An officer of the billing authority takes the link to a person off one of the
+    account's liable people (linked to the wrong person, say)."""
+    _require_writer(actor, account.organisation)
+    liable = (
+        LiablePerson.objects.select_for_update(of=("self",))
+        .select_related("account__organisation", "person")
+        .filter(pk=liable_person_id, account=account, person__isnull=False)
+        .first()
+    )
+    if liable is None:
+        raise Http404("No such link")
+    return _unlink(actor=actor, liable=liable)

@@ -27,7 +27,9 @@ from joinedup.council_tax.services import (
     account_find,
     account_link_resident,
     account_payment_start,
+    account_unlink_resident,
     liable_person_link,
+    liable_person_unlink,
 )
 from joinedup.crm import selectors as crm_selectors
 from joinedup.payments.selectors import ledger_entry_list, refundable_pence
@@ -131,6 +133,23 @@ def link(request: HttpRequest) -> HttpResponse:
         "council_tax/account.html",
         {"summary": summary, "link": link_state, "link_form": form},
     )
+
+
+@login_required(login_url="accounts:sign-in")
+@require_http_methods(["GET", "POST"])
+def unlink(request: HttpRequest, liable_person_id: int) -> HttpResponse:
+    """A signed-in resident takes a council tax account out of their account: "Are you
+    sure?", then the change and back to their account. Only their own link (else 404)."""
+    liable = selectors.resident_link_get(user=request.user, liable_person_id=liable_person_id)
+    if request.method == "POST":
+        account_unlink_resident(user=request.user, liable_person_id=liable.pk)
+        messages.success(
+            request,
+            _("Council tax account %(reference)s is no longer in your account.")
+            % {"reference": liable.account.reference},
+        )
+        return redirect("accounts:my-account")
+    return render(request, "council_tax/unlink.html", {"liable": liable, "account": liable.account})
 
 
 def _pay_choices(summary) -> list[tuple[str, str]]:
@@ -340,3 +359,31 @@ def staff_link(request: HttpRequest, account_id: int) -> HttpResponse:
         "council_tax/staff/link.html",
         {"account": account, "liable": liable, "form": form, "query": query, "people": people},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_unlink(request: HttpRequest, account_id: int, liable_person_id: int) -> HttpResponse:
+    """Take the link to a person off one of the account's liable people (officers and
+    administrators of the billing authority): confirm, then back to the account."""
+    account = selectors.account_get(actor=request.user, account_id=account_id)
+    if not selectors.can_refund(actor=request.user, account=account):
+        return render(request, "404.html", status=404)
+    liable = selectors.account_link_get(account=account, liable_person_id=liable_person_id)
+    if request.method == "POST":
+        person = liable.person
+        liable_person_unlink(actor=request.user, account=account, liable_person_id=liable.pk)
+        messages.success(
+            request,
+            _("%(name)s on this account is no longer linked to %(person)s.")
+            % {"name": liable.full_name, "person": person.full_name if person else ""},
+        )
+        return redirect("council_tax:staff-account", account_id=account.pk)
+    # The page shows who is liable and who they are linked to: a read of personal data.
+    audit_record(
+        actor=request.user,
+        action="council_tax.account.view",
+        obj=account,
+        organisation=account.organisation,
+    )
+    return render(request, "council_tax/staff/unlink.html", {"account": account, "liable": liable})

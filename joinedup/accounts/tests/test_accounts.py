@@ -181,3 +181,33 @@ def test_account_email_is_queued_in_the_notify_outbox_in_the_residents_language(
         "message_id": str(message.pk)
     }
     assert message.status == MessageStatus.QUEUED  # nothing is sent until the worker runs
+
+
+def test_my_account_shows_the_email_that_confirmed_the_address_without_its_link(
+    django_capture_on_commit_callbacks,
+):
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        _sign_up(client)
+    jobs_run_pending()
+    [message] = _outbox()
+    link = _link(message)
+    client.get(link)
+    client.post(
+        reverse("accounts:sign-in"), {"username": "sam.rivera@example.net", "password": PASSWORD}
+    )
+    html = client.get(reverse("accounts:my-account")).content.decode()
+    assert "Messages we sent you" in html
+    assert "Confirm your email address" in html
+    assert "This service, about your account" in html
+    assert "Delivered" in html
+    # The verification link is a credential: not on the page, not in the download.
+    assert link not in html and "[link removed]" in html
+    data = client.get(reverse("accounts:download"), {"format": "json"}).json()
+    [row] = next(c for c in data["categories"] if c["category"] == "messages")["records"]
+    assert (row["to"], row["subject"], row["held_by"]) == (
+        "sam.rivera@example.net",
+        "Confirm your email address",
+        "Your account",
+    )
+    assert link not in row["body"] and "[link removed]" in row["body"]

@@ -84,6 +84,67 @@ def test_my_account_shows_what_every_partner_holds(household, resident):
     assert "resident@example.org" in html
 
 
+@pytest.fixture
+def messages_sent(household, org_a, org_b):
+    """An email to the resident from Sutton (delivered) and one from Merton (not
+    delivered)."""
+    from joinedup.integrations.govuk_notify.models import MessageStatus
+    from joinedup.integrations.govuk_notify.services import notify_send_email
+    from joinedup.jobs.services import jobs_run_pending
+
+    sutton = notify_send_email(
+        to="resident@example.org",
+        template="account_email",
+        personalisation={
+            "subject": "Your parking permit",
+            "body": "Your permit is ready.\nCollect it at the library.",
+        },
+        organisation=org_a,
+    )
+    merton = notify_send_email(
+        to="Resident@Example.org",
+        template="account_email",
+        personalisation={"subject": "Your bulky waste collection", "body": "We come on Monday."},
+        organisation=org_b,
+    )
+    jobs_run_pending()
+    NotifyMessage.objects.filter(pk=merton.pk).update(status=MessageStatus.PERMANENT_FAILURE)
+    return sutton, merton
+
+
+def test_my_account_shows_the_messages_sent_to_the_resident(
+    messages_sent, resident, assert_accessible
+):
+    client = client_for(resident)
+    page = client.get(reverse("accounts:my-account"))
+    html = page.content.decode()
+    section = html[html.index("Messages we sent you") : html.index('id="consent"')]
+    assert "Your parking permit" in section
+    assert "Your permit is ready.<br>Collect it at the library." in section
+    assert "London Borough of Sutton" in section
+    assert "Your bulky waste collection" in section and "London Borough of Merton" in section
+    assert "Delivered" in section and "Not delivered" in section
+    assert "Read the message" in section
+    # Messages are not listed again among the records partners hold.
+    assert html.count("Your parking permit") == 2  # the title and the hidden label
+    assert_accessible(page)
+    welsh = client.get(reverse("accounts:my-account"), HTTP_ACCEPT_LANGUAGE="cy")
+    assert "Negeseuon rydym wedi" in welsh.content.decode()
+    assert_accessible(welsh)
+
+
+def test_download_my_data_includes_the_messages(messages_sent, resident):
+    client = client_for(resident)
+    data = client.get(reverse("accounts:download"), {"format": "json"}).json()
+    section = next(c for c in data["categories"] if c["category"] == "messages")
+    assert sorted((r["held_by"], r["subject"], r["status"]) for r in section["records"]) == [
+        ("London Borough of Merton", "Your bulky waste collection", "permanent-failure"),
+        ("London Borough of Sutton", "Your parking permit", "delivered"),
+    ]
+    page = client.get(reverse("accounts:download")).content.decode()
+    assert "Your permit is ready." in page and "Messages sent" in page
+
+
 def _pages(anon: Client, resident_client: Client) -> dict[str, object]:
     """Each resident page's response (forms with their errors too)."""
     pages = {

@@ -2,12 +2,15 @@
 Council tax is never shared by the matrix's agreement (it shares contact details only),
 so organisation B sees nothing either way."""
 
+import datetime as dt
+
 from django.utils import timezone
 
 from joinedup.core.testing import Endpoint
-from joinedup.council_tax.models import Account
+from joinedup.council_tax.models import Account, LiablePerson
 
 ANON = 302
+LINKED_AT = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC)
 READERS_OF_A = {
     "anonymous": ANON,
     "resident": 404,
@@ -28,6 +31,26 @@ def setup(ctx: dict) -> None:
     account = Account.objects.filter(organisation=ctx["org_a"]).order_by("reference").first()
     ctx["ct_account"] = account
     ctx["ct_payment"] = start(account.ledger_account)
+    # One liable person linked to a record, for the unlink page.
+    from joinedup.crm.models import Person
+
+    ctx["ct_person"] = Person.objects.create(given_name="Alexandra", family_name="Matrixlinked")
+    ctx["ct_liable"] = account.liable_people.order_by("id").first()
+    _relink(ctx)
+
+
+def _relink(ctx: dict) -> None:
+    LiablePerson.objects.filter(pk=ctx["ct_liable"].pk).update(
+        person=ctx["ct_person"], linked_at=LINKED_AT
+    )
+
+
+def _link_args(ctx: dict) -> list:
+    return [ctx["ct_account"].pk, ctx["ct_liable"].pk]
+
+
+def _link_hidden(ctx: dict) -> list[str]:
+    return [ctx["ct_account"].reference, ctx["ct_person"].family_name]
 
 
 def _reference(ctx: dict) -> list[str]:
@@ -61,6 +84,22 @@ ENDPOINTS = [
         {**READERS_OF_A, "viewer_a": 404},
         args=lambda ctx: [ctx["ct_account"].pk],
         hidden=_reference,
+    ),
+    Endpoint(
+        "council_tax:staff-unlink",
+        {**READERS_OF_A, "viewer_a": 404},
+        args=_link_args,
+        hidden=_link_hidden,
+        prepare=_relink,
+    ),
+    Endpoint(
+        "council_tax:staff-unlink",
+        {**READERS_OF_A, "viewer_a": 404, "officer_a": 302, "admin_a": 302, "dpo_a": 302},
+        method="post",
+        args=_link_args,
+        hidden=_link_hidden,
+        watch=lambda ctx: [LiablePerson.objects.filter(pk=ctx["ct_liable"].pk)],
+        prepare=_relink,
     ),
     Endpoint(
         "council_tax:staff-refund",

@@ -266,3 +266,142 @@ def test_the_demo_resident_pays_sutton_and_sees_it_in_her_account(
     html = client_for(user).get(reverse("accounts:my-account")).content.decode()
     assert f"{account.reference}: 24 Cheam Road, Sutton, SM1 1AA" in html
     assert "Balance £0.00" not in html
+
+
+# -- taking a link off ------------------------------------------------------------------
+def _linked_liable(account: Account) -> LiablePerson:
+    return account.liable_people.get(person__isnull=False)
+
+
+def test_the_resident_removes_an_account_from_their_account(
+    linked, resident_person, resident, org_a, assert_accessible
+):
+    client = client_for(resident)
+    liable = _linked_liable(linked)
+    url = reverse("council_tax:unlink", args=[liable.pk])
+    mine = client.get(reverse("accounts:my-account")).content.decode()
+    assert url in mine and "Remove from your account" in mine
+
+    confirm = client.get(url)
+    html = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert "Are you sure you want to remove this council tax account from your account?" in html
+    assert linked.reference in html and "Alex Taylor" in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert_accessible(confirm)
+    welsh = client.get(url, HTTP_ACCEPT_LANGUAGE="cy")
+    assert "Ydych chi" in welsh.content.decode()
+    assert_accessible(welsh)
+    liable.refresh_from_db()
+    assert liable.person == resident_person  # looking changes nothing
+
+    done = client.post(url)
+    assert done.status_code == 302 and done["Location"] == reverse("accounts:my-account")
+    liable.refresh_from_db()
+    assert (liable.person, liable.linked_at, liable.linked_by) == (None, None, None)
+    assert liable.full_name == "Alex Taylor"  # the account and its names stay
+    event = AuditEvent.objects.get(action="council_tax.liable_person.unlink")
+    assert (event.actor, event.organisation, event.object_id) == (resident, org_a, str(linked.pk))
+    assert event.before["person"] == str(resident_person.public_id)
+    assert event.after == {"liable_person": liable.pk, "person": None}
+
+    page = client.get(reverse("accounts:my-account"))
+    after = page.content.decode()
+    assert f"Council tax account {linked.reference} is no longer in your account." in after
+    assert "govuk-notification-banner--success" in after
+    assert f"{linked.reference}: 10 High Street" not in after
+    assert_accessible(page)
+    # The banner is shown once.
+    assert (
+        "is no longer in your account"
+        not in client.get(reverse("accounts:my-account")).content.decode()
+    )
+    # A second try finds no link.
+    assert client.post(url).status_code == 404
+
+
+def test_the_resident_gets_the_banner_in_welsh(linked, resident):
+    client = client_for(resident)
+    client.cookies["django_language"] = "cy"
+    liable = _linked_liable(linked)
+    client.post(reverse("council_tax:unlink", args=[liable.pk]))
+    html = client.get(reverse("accounts:my-account")).content.decode()
+    assert f"Nid yw cyfrif treth gyngor {linked.reference} yn eich cyfrif mwyach." in html
+
+
+def test_someone_elses_link_is_404_and_nothing_changes(linked, resident_person, sutton_account):
+    from joinedup.core.models import User
+
+    other = User.objects.create_user("other", "other@example.org", "x")
+    crm_services.person_for_account(
+        user=other, given_name="Sam", family_name="Taylor", email="other@example.org"
+    )
+    liable = _linked_liable(linked)
+    url = reverse("council_tax:unlink", args=[liable.pk])
+    client = client_for(other)
+    with unchanged(LiablePerson.objects.all(), AuditEvent.objects.all()):
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+        # Nor an unlinked name, nor one that does not exist.
+        sam = linked.liable_people.get(full_name="Sam Taylor")
+        assert client.post(reverse("council_tax:unlink", args=[sam.pk])).status_code == 404
+        assert client.post(reverse("council_tax:unlink", args=[999999])).status_code == 404
+
+
+def test_signing_in_is_needed_and_officers_have_no_link_of_their_own(linked, officer_a):
+    liable = _linked_liable(linked)
+    url = reverse("council_tax:unlink", args=[liable.pk])
+    with unchanged(LiablePerson.objects.all()):
+        for method in ("get", "post"):
+            response = getattr(Client(), method)(url)
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("accounts:sign-in"))
+        assert client_for(officer_a).post(url).status_code == 404
+
+
+def test_removing_needs_the_csrf_token(linked, resident):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(resident)
+    liable = _linked_liable(linked)
+    with unchanged(LiablePerson.objects.all()):
+        assert client.post(reverse("council_tax:unlink", args=[liable.pk])).status_code == 403
+
+
+def test_an_officer_removes_a_link_from_the_account_page(
+    linked, resident_person, officer_a, viewer_a, partner_b, officer_b, org_a, assert_accessible
+):
+    liable = _linked_liable(linked)
+    url = reverse("council_tax:staff-unlink", args=[linked.pk, liable.pk])
+    client = client_for(officer_a)
+    account_page = client.get(reverse("council_tax:staff-account", args=[linked.pk]))
+    assert url in account_page.content.decode()
+    assert (
+        url
+        not in client_for(viewer_a)
+        .get(reverse("council_tax:staff-account", args=[linked.pk]))
+        .content.decode()
+    )
+    with unchanged(LiablePerson.objects.all()):
+        for other in (viewer_a, partner_b, officer_b):
+            assert client_for(other).get(url).status_code == 404
+            assert client_for(other).post(url).status_code == 404
+        # A name that is not linked has nothing to remove.
+        sam = linked.liable_people.get(full_name="Sam Taylor")
+        unlinked = reverse("council_tax:staff-unlink", args=[linked.pk, sam.pk])
+        assert client.post(unlinked).status_code == 404
+    confirm = client.get(url)
+    assert "Are you sure you want to remove this link?" in confirm.content.decode()
+    assert "Alex Taylor" in confirm.content.decode()
+    assert_accessible(confirm)
+    done = client.post(url)
+    assert done.status_code == 302
+    assert done["Location"] == reverse("council_tax:staff-account", args=[linked.pk])
+    liable.refresh_from_db()
+    assert liable.person is None
+    event = AuditEvent.objects.get(action="council_tax.liable_person.unlink")
+    assert (event.actor, event.organisation) == (officer_a, org_a)
+    page = client.get(done["Location"]).content.decode()
+    assert "is no longer linked to Alex Taylor" in page
+    # Gone from her record and her own account.
+    person_page = client.get(reverse("crm:person-detail", args=[resident_person.public_id]))
+    assert linked.reference not in person_page.content.decode()

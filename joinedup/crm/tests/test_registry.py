@@ -147,6 +147,7 @@ def test_erasure_anonymises_what_may_go_and_keeps_what_law_requires(
         "consent": (0, 0),
         "service_requests": (1, 0),
         "council_tax": (0, 1),
+        "messages": (0, 0),  # none were sent to her
     }
     assert [t for _, _, t in srs.anonymised] == ["Missed bin SR-1"]  # Merton's is Merton's to erase
     assert tax.anonymised == []

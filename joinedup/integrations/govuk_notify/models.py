@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.db import models
@@ -24,6 +25,22 @@ class MessageStatus(models.TextChoices):
     TECHNICAL_FAILURE = "technical-failure", "Technical failure"
 
 
+def recipient_key(kind: str, value: str) -> str:
+    """The recipient in one comparable form, so a person's messages can be found by
+    their email address or phone number however it was typed: an email address trimmed
+    and in lower case; a phone number as its digits, with +44 (or 0044, or 44, or
+    +44 (0)) as 0."""
+    if kind == MessageKind.EMAIL:
+        return (value or "").strip().lower()
+    digits = re.sub(r"\D", "", value or "")
+    if digits.startswith("00"):
+        digits = digits[2:]
+    if digits.startswith("44"):
+        digits = digits[2:]
+        return digits if digits.startswith("0") else "0" + digits
+    return digits
+
+
 class NotifyMessage(models.Model):
     """One message: who it is for, the template and personalisation, the text as
     rendered, and what the provider said. The sandbox provider only records; the GOV.UK
@@ -35,6 +52,9 @@ class NotifyMessage(models.Model):
     )
     kind = models.CharField(max_length=8, choices=MessageKind.choices)
     recipient = models.CharField(max_length=320)
+    # `recipient_key(kind, recipient)`: how the shared citizen record finds the messages
+    # sent to a person (see person_data.py). Blank once the message is anonymised.
+    recipient_key = models.CharField(max_length=320, blank=True, db_index=True)
     template_name = models.CharField(max_length=100)
     language = models.CharField(max_length=2, default="en")
     template_id = models.CharField(max_length=64, blank=True)

@@ -7,7 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from joinedup.core.models import Organisation
-from joinedup.integrations.govuk_notify.models import MessageKind, MessageStatus, NotifyMessage
+from joinedup.integrations.govuk_notify.models import (
+    MessageKind,
+    MessageStatus,
+    NotifyMessage,
+    recipient_key,
+)
 from joinedup.integrations.govuk_notify.providers import PermanentSendError, get_provider
 from joinedup.integrations.govuk_notify.templates_registry import get_template
 
@@ -33,6 +38,7 @@ def _queue(
         organisation=organisation,
         kind=kind,
         recipient=to.strip(),
+        recipient_key=recipient_key(kind, to),
         template_name=template,
         language=language,
         template_id=tmpl.template_id(language),
