@@ -221,7 +221,7 @@ def council_tax_demo_load(*, today: dt.date) -> list[DemoAccountLine]:
                     organisation.name, account.reference, prop.postcode, f"band {band}, {note}"
                 )
             )
-    lines += _demo_resident_household(today=today, year=year)
+    lines += council_tax_demo_resident_load(today=today)
     return lines
 
 
@@ -232,12 +232,24 @@ DEMO_RESIDENT_USERNAME = "resident@demo.invalid"
 DEMO_RESIDENT_PROPERTY = ("900290000099", "24 Cheam Road", "Sutton", "SM1 1AA", "C")
 
 
-def _demo_resident_household(*, today: dt.date, year: int) -> list[DemoAccountLine]:
+@transaction.atomic
+def council_tax_demo_resident_load(*, today: dt.date) -> list[DemoAccountLine]:
+    """The demo resident's Sutton account, linked to her record. It needs both her record
+    (demo_load) and Sutton's council tax settings and charge (council_tax_demo_load), so
+    both commands call it and whichever runs second makes it: `make setup` may run them
+    in either order. Nothing is done (and nothing returned) until both are there; once
+    made, the account is returned again and not made twice."""
     from joinedup.crm.models import Person
 
+    year = financial_year_of(today)
     organisation = Organisation.objects.filter(gss_code="E09000029").first()
     person = Person.objects.filter(user__username=DEMO_RESIDENT_USERNAME).first()
-    if organisation is None or person is None:
+    if (
+        organisation is None
+        or person is None
+        or not CouncilTaxSettings.objects.filter(organisation=organisation).exists()
+        or not BandDCharge.objects.filter(organisation=organisation, financial_year=year).exists()
+    ):
         return []
     uprn, line_1, town, postcode, band = DEMO_RESIDENT_PROPERTY
     prop, _created = Property.objects.get_or_create(

@@ -1,8 +1,8 @@
 """The demonstration of the shared citizen record: Sutton and Merton share contact
 details and service requests (not council tax) under a consent-based agreement; a demo
-resident has consented, so Merton's officers see what Sutton holds about them until the
-resident withdraws. Sutton also holds two records of one person, for the duplicate
-suggestions."""
+resident has consented, so Merton's officers see what Sutton holds about them (her
+contact details and service requests, not her council tax account) until the resident
+withdraws. Sutton also holds two records of one person, for the duplicate suggestions."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from joinedup.crm.models import (
     PersonHolding,
     PrivacyNotice,
 )
+from joinedup.demo.service_requests import demo_resident_requests_load
 
 AGREEMENT_REFERENCE = "DSA-SM-001"
 RESIDENT_USERNAME = "resident@demo.invalid"
@@ -45,7 +46,11 @@ def _held_person(officer: User, organisation: Organisation, email: str, **fields
 
 
 def demo_citizen_record_load(
-    *, sutton: Organisation, merton: Organisation, resident_password: str
+    *,
+    sutton: Organisation,
+    merton: Organisation,
+    resident_password: str,
+    resident_requests: bool = True,
 ) -> None:
     sutton_officer = User.objects.get(username="sutton.officer")
     sutton_admin = User.objects.get(username="sutton.admin")
@@ -129,6 +134,14 @@ def demo_citizen_record_load(
         crm_services.person_merge(actor=sutton_officer, survivor=record, duplicate=person)
     if not Consent.objects.filter(person=person, agreement=agreement).exists():
         crm_services.consent_give(user=user, agreement=agreement)
+
+    # Her service requests at Sutton, shared with Merton under the agreement. (Her Sutton
+    # council tax account, not shared, is made by whichever of the demo_load and
+    # council_tax_demo_load commands runs second: it needs both.)
+    if resident_requests:
+        demo_resident_requests_load(
+            person=person, user=user, organisation=sutton, officer=sutton_officer
+        )
 
     # Two records Sutton holds of one person, typed differently.
     _held_person(

@@ -107,9 +107,11 @@ def _org(code: str) -> Organisation | None:
 
 
 @transaction.atomic
-def demo_load(*, credentials_file: Path) -> DemoResult:
+def demo_load(*, credentials_file: Path, resident_requests: bool = True) -> DemoResult:
     """Create (or bring up to date) the demo partnership and its people. Passwords are
-    made on first run and kept in `credentials_file`, outside the repository."""
+    made on first run and kept in `credentials_file`, outside the repository.
+    `resident_requests=False` leaves out the demo resident's service requests (for tests
+    of the service-request queues, which count every request)."""
     partnership, _ = Partnership.objects.update_or_create(
         slug=PARTNERSHIP_SLUG,
         defaults={
@@ -172,7 +174,12 @@ def demo_load(*, credentials_file: Path) -> DemoResult:
     sutton, merton = _org("E09000029"), _org("E09000024")
     if sutton is not None and merton is not None:
         resident_password = saved.get(RESIDENT_USERNAME) or secrets.token_urlsafe(12)
-        demo_citizen_record_load(sutton=sutton, merton=merton, resident_password=resident_password)
+        demo_citizen_record_load(
+            sutton=sutton,
+            merton=merton,
+            resident_password=resident_password,
+            resident_requests=resident_requests,
+        )
         resident = User.objects.get(username=RESIDENT_USERNAME)
         if not resident.check_password(resident_password):
             resident.set_password(resident_password)

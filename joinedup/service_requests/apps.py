@@ -13,3 +13,8 @@ class ServiceRequestsConfig(AppConfig):
         from joinedup.service_requests.routes import FLOW_KEY
 
         register_flow(FLOW_KEY, url_name="service_requests:report", label=str(_("Report it")))
+
+        from joinedup.crm import registry
+        from joinedup.service_requests.providers import ServiceRequestProvider
+
+        registry.register(ServiceRequestProvider())

@@ -33,7 +33,7 @@ from joinedup.service_requests.services import (
     service_request_respond,
 )
 
-CHANNEL_REF = "demo"
+CHANNEL_REF = "demo-reports"  # the demo resident's own two (joinedup/demo) are "demo"
 SEED = 2026
 
 # Councils (GSS) whose sample postcodes get reports, and how many to try in each.

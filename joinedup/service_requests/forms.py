@@ -342,3 +342,11 @@ class ShareForm(ChoicesForm):
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._choices["organisation"].choices = organisations
+
+
+class PersonLinkForm(forms.Form):
+    """An officer links the request to a person they found in the shared citizen record."""
+
+    person = forms.UUIDField(
+        widget=forms.HiddenInput, error_messages={"required": _("Choose a person")}
+    )

@@ -284,6 +284,18 @@ class ServiceRequest(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # The reporter in the shared citizen record: set when a signed-in resident reports,
+    # or linked by an officer. Indexed: the CRM finds a person's requests by it.
+    person = models.ForeignKey(
+        "crm.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="service_requests",
+    )
+    # When the reporter's name, contact details and words were erased (an upheld erasure
+    # request or the end of the retention period); the request stays for statistics.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     objects = ServiceRequestQuerySet.as_manager()
 

@@ -15,8 +15,11 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from joinedup.core.audit import audit_read
 from joinedup.core.models import Membership, Organisation
 from joinedup.core.permissions import READ_ROLES, WRITE_ROLES, organisation_ids_for
+from joinedup.crm import selectors as crm_selectors
+from joinedup.crm.models import Person
 from joinedup.geo.models import Area
 from joinedup.service_requests.models import (
     CLOSED_STATUSES,
@@ -116,6 +119,7 @@ def service_request_get(*, actor, pk: int) -> ServiceRequest:
             "assigned_team",
             "assigned_to",
             "duplicate_of",
+            "person",
         )
         .prefetch_related(
             Prefetch(
@@ -132,6 +136,61 @@ def service_request_get(*, actor, pk: int) -> ServiceRequest:
     if request is None:
         raise Http404("No such request")
     return request
+
+
+def linked_person_get(*, actor, request: ServiceRequest) -> Person | None:
+    """The person the request is linked to in the shared citizen record, if the actor
+    may see them there (an officer of an organisation the request is only shared with
+    may not)."""
+    if request.person is None:
+        return None
+    person = request.person.survivor()
+    return person if crm_selectors.person_list(actor=actor).filter(pk=person.pk).exists() else None
+
+
+def _reader_organisation(actor, request: ServiceRequest) -> Organisation | None:
+    org_ids = organisation_ids_for(actor, READ_ROLES)
+    if request.organisation_id in org_ids:
+        return request.organisation
+    shared = request.shares.filter(organisation_id__in=org_ids).select_related("organisation")
+    share = shared.order_by("organisation_id").first()
+    return share.organisation if share is not None else None
+
+
+def service_request_contact_read(
+    *,
+    actor,
+    request: ServiceRequest,
+    person: Person | None = None,
+    purpose: str = "Viewing a service request's case page",
+) -> None:
+    """Record that the actor is shown who reported the request (name, email, phone) and
+    the person it is linked to. A linked request's read goes in that person's access log
+    (`crm.person`); otherwise it is recorded against the request."""
+    fields = [f for f in ("name", "email", "phone") if getattr(request, f)]
+    if not fields and person is None:
+        return
+    organisation = _reader_organisation(actor, request)
+    shown: dict[str, Any] = {
+        "category": "service_requests",
+        "organisation": request.organisation_id,
+        "agreement": None,
+        "request": request.pk,
+        "fields": fields,
+        "basis": "own" if organisation and organisation.pk == request.organisation_id else "shared",
+    }
+    if person is not None:
+        shown["person"] = str(person.public_id)
+    subject: Person | ServiceRequest = request
+    if request.person_id is not None and request.person is not None:
+        subject = request.person
+    audit_read(
+        actor=actor,
+        obj=subject,
+        organisation=organisation,
+        purpose=purpose,
+        shown=[shown],
+    )
 
 
 def can_work_on(*, actor, request: ServiceRequest) -> bool:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
@@ -25,14 +26,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from joinedup.core.models import Organisation, User
+from joinedup.crm import selectors as crm_selectors
 from joinedup.service_requests import selectors
 from joinedup.service_requests.forms import (
     AssignForm,
     MergeForm,
     NoteForm,
+    PersonLinkForm,
     QueueFilterForm,
     RespondForm,
     ShareForm,
@@ -46,6 +49,8 @@ from joinedup.service_requests.services import (
     service_request_assign,
     service_request_merge,
     service_request_note_add,
+    service_request_person_link,
+    service_request_person_unlink,
     service_request_respond,
     service_request_share,
     service_request_transfer,
@@ -206,8 +211,12 @@ def _case_context(request: HttpRequest, sr: ServiceRequest, **forms) -> dict:
     actor = request.user
     can_work = selectors.can_work_on(actor=actor, request=sr)
     request_type = get_request_types().by_code.get(sr.service.code)
-    context = {
+    linked_person = selectors.linked_person_get(actor=actor, request=sr)
+    # The page shows who reported it: the read goes in the audit log.
+    selectors.service_request_contact_read(actor=actor, request=sr, person=linked_person)
+    context: dict[str, Any] = {
         "sr": sr,
+        "linked_person": linked_person,
         "status_label": Status(sr.status).label,
         "answers": answer_labels(request_type, sr.answers, "en") if request_type else [],
         "events": list(sr.events.all()),
@@ -345,6 +354,63 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     context = _case_context(request, sr, **{action: form})
     context["failed_action"] = action
     return render(request, "service_requests/staff/case.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link the request to the person who made it in the shared citizen record: search
+    the people the officer can see, then choose one."""
+    sr = selectors.service_request_get(actor=request.user, pk=pk)
+    if not selectors.can_work_on(actor=request.user, request=sr):
+        raise PermissionDenied(_("You can read this request but not change it."))
+    form = PersonLinkForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = crm_selectors.person_get(
+                actor=request.user, public_id=form.cleaned_data["person"]
+            )
+            service_request_person_link(actor=request.user, request=sr, person=person)
+        except Http404:
+            form.add_error("person", _("Choose a person from the search results"))
+        except ValidationError as exc:
+            for texts in exc.message_dict.values():
+                for text in texts:
+                    form.add_error(None, text)
+        else:
+            messages.success(request, _("Linked to %(name)s.") % {"name": person.full_name})
+            return HttpResponseRedirect(reverse("service_requests:case", args=[pk]))
+    linked_person = selectors.linked_person_get(actor=request.user, request=sr)
+    selectors.service_request_contact_read(
+        actor=request.user,
+        request=sr,
+        person=linked_person,
+        purpose="Linking a service request to a person",
+    )
+    query = request.GET.get("q", "").strip()[:200]
+    people = crm_selectors.person_search(actor=request.user, query=query) if query else []
+    return render(
+        request,
+        "service_requests/staff/person_link.html",
+        {
+            "sr": sr,
+            "form": form,
+            "query": query,
+            "suggested": sr.email or sr.name,
+            "people": people,
+            "linked_person": linked_person,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def person_unlink(request: HttpRequest, pk: int) -> HttpResponse:
+    sr = selectors.service_request_get(actor=request.user, pk=pk)
+    service_request_person_unlink(actor=request.user, request=sr)
+    messages.success(request, _("The request is no longer linked to a person."))
+    return HttpResponseRedirect(reverse("service_requests:case", args=[pk]))
 
 
 @login_required

@@ -29,11 +29,12 @@ def load_reference_data() -> None:
 
 def load_partnership(tmp_path: Path):
     """The demo partnership and its provisions: Sutton, Merton, Reigate and Banstead,
-    Epsom and Ewell and Surrey take reports in the platform."""
+    Epsom and Ewell and Surrey take reports in the platform. Without the demo resident's
+    requests, so a test's queue holds only the requests it makes."""
     from joinedup.catalogue.services import catalogue_load_demo
     from joinedup.demo.services import demo_load
 
-    result = demo_load(credentials_file=tmp_path / "logins.txt")
+    result = demo_load(credentials_file=tmp_path / "logins.txt", resident_requests=False)
     catalogue_load_demo(
         actor=None,
         provisions_file=Path(settings.BASE_DIR) / "data" / "catalogue" / "demo-provisions.yaml",

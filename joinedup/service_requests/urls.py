@@ -17,6 +17,13 @@ urlpatterns = [
     path("staff/requests/export.csv", staff_views.export_csv, name="export"),
     path("staff/requests/map/", staff_views.queue_map, name="map"),
     path("staff/requests/<int:pk>/", staff_views.case, name="case"),
+    # Before case-action, whose <str:action> would otherwise take "person".
+    path("staff/requests/<int:pk>/person/", staff_views.person_link, name="person-link"),
+    path(
+        "staff/requests/<int:pk>/person/unlink/",
+        staff_views.person_unlink,
+        name="person-unlink",
+    ),
     path("staff/requests/<int:pk>/<str:action>/", staff_views.case_action, name="case-action"),
     path(
         "staff/requests/<int:pk>/photos/<int:photo_pk>/original",

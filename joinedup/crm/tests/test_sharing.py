@@ -40,6 +40,7 @@ def test_own_organisation_sees_everything_it_holds(alice, viewer_a):
         "consent": [],
         "council_tax": [],  # the council tax module's provider; Alice has no account
         "messages": [],  # the GOV.UK Notify integration's provider; none sent to her
+        "service_requests": [],  # the service requests module's; she has reported nothing
     }
 
 
@@ -60,6 +61,8 @@ def test_agreement_shows_only_its_categories_and_says_which_agreement(
         "council_tax": [],
         # Likewise messages sent.
         "messages": [],
+        # Sutton's (none yet) under the agreement, and Merton's own.
+        "service_requests": [],
     }
     assert [a.reference for a in view.agreements] == ["DSA-AB"]
 
@@ -80,6 +83,8 @@ def test_every_read_is_audited_with_its_basis(alice, partner_b, agreement_ab, or
             {"category": "contact_history", "organisation": org_b.pk, "agreement": None},
             {"category": "council_tax", "organisation": org_b.pk, "agreement": None},
             {"category": "messages", "organisation": org_b.pk, "agreement": None},
+            {"category": "service_requests", "organisation": org_a_id, "agreement": "DSA-AB"},
+            {"category": "service_requests", "organisation": org_b.pk, "agreement": None},
         ],
         key=lambda s: (s["category"], s["organisation"]),
     )

@@ -19,6 +19,10 @@ from joinedup.service_requests.services.messages import (
     service_request_acknowledge,
     service_request_event_notify,
 )
+from joinedup.service_requests.services.people import (
+    service_request_person_link,
+    service_request_person_unlink,
+)
 from joinedup.service_requests.services.reports import (
     service_request_create,
     service_request_reopen,
@@ -35,6 +39,8 @@ __all__ = [
     "service_request_event_notify",
     "service_request_merge",
     "service_request_note_add",
+    "service_request_person_link",
+    "service_request_person_unlink",
     "service_request_reopen",
     "service_request_respond",
     "service_request_share",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from joinedup.core.audit import audit_record
 from joinedup.core.models import Membership, Organisation, User
 from joinedup.core.permissions import READ_ROLES, WRITE_ROLES, organisation_ids_for
+from joinedup.crm.services import person_holding_ensure
 from joinedup.service_requests.models import (
     EventKind,
     RequestEvent,
@@ -285,6 +286,10 @@ def service_request_transfer(
         before=before,
         after={"organisation": organisation.pk, "status": request.status},
     )
+    if request.person is not None:
+        # The request's reporter goes with it: the new body holds them in the shared
+        # citizen record, so its officers see the request on their record.
+        person_holding_ensure(actor=actor, person=request.person, organisation=organisation)
     return request
 
 

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from joinedup.core.audit import audit_record
 from joinedup.core.models import Organisation
+from joinedup.crm.models import Person
+from joinedup.crm.services import person_holding_ensure
 from joinedup.service_requests.calendar import due_at
 from joinedup.service_requests.index import get_request_types
 from joinedup.service_requests.models import (
@@ -89,6 +91,10 @@ def _request_create(*, actor, report: ReportInput, saved: SavedFiles) -> Service
     assert route.body is not None
     now = timezone.now()
     ward_id, district_id = _areas(report.place)
+    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
+    # A signed-in resident's report is theirs in the shared citizen record (officers
+    # signed in to report something have no person record of their own).
+    person = Person.objects.filter(user=actor).first() if signed_in else None
     days = request_type.working_days_for(route.body.id)
     request = ServiceRequest(
         organisation_id=route.body.id,
@@ -106,7 +112,8 @@ def _request_create(*, actor, report: ReportInput, saved: SavedFiles) -> Service
         email=email,
         phone=phone,
         language="cy" if report.language.startswith("cy") else "en",
-        reporter=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        reporter=actor if signed_in else None,
+        person=person.survivor() if person is not None else None,
         channel=report.channel,
         channel_ref=report.channel_ref[:64],
         external_ref=_text(report.external_ref, "account_id", 100),
@@ -129,6 +136,11 @@ def _request_create(*, actor, report: ReportInput, saved: SavedFiles) -> Service
         organisation=Organisation(pk=route.body.id),
         after={"service": service.code, "channel": report.channel, "status": request.status},
     )
+    if request.person is not None:
+        # The body now holds the resident, so its officers find the request on their record.
+        person_holding_ensure(
+            actor=actor, person=request.person, organisation=Organisation(pk=route.body.id)
+        )
     if request.has_contact:
         from joinedup.service_requests.tasks import acknowledge
 

@@ -1,11 +1,13 @@
 """Persona matrix entries for the service-request back office (see
-tests/test_persona_matrix.py). A request of organisation A (Sutton) with a photo; nobody
-outside A sees it, whatever agreements A and B have: requests are shared one by one."""
+tests/test_persona_matrix.py). A request of organisation A (Sutton) with a photo, and a
+person A holds to link it to; nobody outside A sees the request, whatever agreements A
+and B have: requests are shared one by one."""
 
 from django.core.files.base import ContentFile
 
 from joinedup.catalogue.models import Service
 from joinedup.core.testing import Endpoint
+from joinedup.crm import services as crm_services
 from joinedup.service_requests.models import EventKind, Photo, RequestEvent, ServiceRequest
 
 SECRET_DESCRIPTION = "Matrix pothole outside number 7"
@@ -21,6 +23,9 @@ READERS_OF_A = {
     "partner_b": 404,
     "officer_b": 404,
 }
+# Officers and administrators of A work on it; A's viewer may read it but not change it.
+WORKERS_OF_A = {**READERS_OF_A, "viewer_a": 403}
+LINKERS_OF_A = {**WORKERS_OF_A, "officer_a": 302, "admin_a": 302, "dpo_a": 302}
 # Every officer has a queue (their own organisation's); only A's shows A's request.
 QUEUES = {**READERS_OF_A, "partner_b": 200, "officer_b": 200}
 CONCEAL = {
@@ -57,6 +62,25 @@ def setup(ctx: dict) -> None:
     photo.save()
     ctx["service_request"] = request
     ctx["service_request_photo"] = photo
+    ctx["service_request_person"] = crm_services.person_create(
+        actor=ctx["users"]["officer_a"],
+        organisation=ctx["org_a"],
+        given_name="Matrix",
+        family_name="Reporter",
+        email=SECRET_EMAIL,
+    )
+
+
+def _request(ctx: dict):
+    return ServiceRequest.objects.filter(pk=ctx["service_request"].pk)
+
+
+def _unlinked(ctx: dict) -> None:
+    _request(ctx).update(person=None)
+
+
+def _linked(ctx: dict) -> None:
+    _request(ctx).update(person=ctx["service_request_person"])
 
 
 ENDPOINTS = [
@@ -90,6 +114,32 @@ ENDPOINTS = [
         data=lambda ctx: {"note": "A note from the matrix"},
         hidden=lambda ctx: [SECRET_EMAIL, SECRET_DESCRIPTION],
         watch=lambda ctx: [RequestEvent.objects.filter(request=ctx["service_request"])],
+    ),
+    Endpoint(
+        "service_requests:person-link",
+        WORKERS_OF_A,
+        args=lambda ctx: [ctx["service_request"].pk],
+        data=lambda ctx: {"q": "Matrix Reporter"},
+        hidden=lambda ctx: [SECRET_EMAIL, SECRET_DESCRIPTION],
+    ),
+    Endpoint(
+        "service_requests:person-link",
+        LINKERS_OF_A,
+        method="post",
+        args=lambda ctx: [ctx["service_request"].pk],
+        data=lambda ctx: {"person": str(ctx["service_request_person"].public_id)},
+        hidden=lambda ctx: [SECRET_EMAIL, SECRET_DESCRIPTION],
+        watch=lambda ctx: [_request(ctx)],
+        prepare=_unlinked,
+    ),
+    Endpoint(
+        "service_requests:person-unlink",
+        LINKERS_OF_A,
+        method="post",
+        args=lambda ctx: [ctx["service_request"].pk],
+        hidden=lambda ctx: [SECRET_EMAIL, SECRET_DESCRIPTION],
+        watch=lambda ctx: [_request(ctx)],
+        prepare=_linked,
     ),
     Endpoint(
         "service_requests:original-photo",

@@ -253,3 +253,21 @@ def test_officers_see_their_organisations_messages_only(personas, org_a, org_b):
     assert (
         "sutton-resident@example.org" in client_for(personas["viewer_a"]).get(url).content.decode()
     )
+
+
+def test_each_view_of_the_outbox_is_an_audited_read(officer_a, org_a):
+    from joinedup.core.models import AuditEvent
+
+    notify_send_email(
+        to="sutton-resident@example.org",
+        template="notify_test.hello",
+        personalisation={"name": "A", "amount": 1},
+        organisation=org_a,
+    )
+    message = NotifyMessage.objects.get()
+    client_for(officer_a).get(reverse("govuk_notify:outbox"))
+    event = AuditEvent.objects.get(action="personal_data.read", actor=officer_a)
+    assert (event.object_type, event.organisation) == ("govuk_notify.outbox", org_a)
+    assert event.after["shown"] == [
+        {"category": "messages", "organisation": org_a.pk, "messages": [str(message.pk)]}
+    ]
