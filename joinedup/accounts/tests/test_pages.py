@@ -238,7 +238,7 @@ def test_pages_are_in_welsh(household, resident):
 def test_the_header_offers_each_person_their_own_way_in(request, who, shown, hidden):
     client = client_for(request.getfixturevalue(who)) if who else Client()
     page = client.get("/").content.decode()
-    nav = page[page.index('aria-label="Language"') : page.index("</nav>")]
+    nav = page[page.index('aria-label="Language and account"') : page.index("</nav>")]
     assert f'href="{shown}"' in nav
     assert f'href="{hidden}"' not in nav
     assert 'href="/account/privacy/"' in page
