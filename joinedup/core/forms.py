@@ -51,6 +51,6 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         token = "".join(self.cleaned_data["token"].split())
-        if not token.isdigit() or len(token) != 6:
+        if not (token.isascii() and token.isdigit()) or len(token) != 6:
             raise forms.ValidationError(_("Enter the 6-digit code from your authenticator app"))
         return token

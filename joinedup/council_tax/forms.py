@@ -43,7 +43,7 @@ class FindAccountForm(forms.Form):
 
     def clean_reference(self) -> str:
         reference = normalise_reference(self.cleaned_data["reference"])
-        if not reference.isdigit():
+        if not (reference.isascii() and reference.isdigit()):
             raise forms.ValidationError(
                 _("Your account reference is a number, as shown on your bill")
             )

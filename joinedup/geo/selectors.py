@@ -42,7 +42,7 @@ def area_ids_at_point_from_database(
 def area_get(*, id_or_code: str) -> Area:
     qs = Area.objects.select_related("parent")
     # An id beyond a 64-bit key cannot exist (and PostgreSQL would refuse the query).
-    if id_or_code.isdigit():
+    if id_or_code.isascii() and id_or_code.isdigit():
         area = qs.filter(pk=int(id_or_code)).first() if len(id_or_code) < 19 else None
     else:
         area = qs.filter(gss=id_or_code).first()

@@ -318,7 +318,7 @@ class MergeForm(forms.Form):
 
     def clean_into(self) -> int:
         value = self.cleaned_data["into"].strip().lstrip("#")
-        if not value.isdigit() or len(value) > 12:
+        if not (value.isascii() and value.isdigit()) or len(value) > 12:
             raise ValidationError(_("Enter a report reference, which is a number."))
         return int(value)
 

@@ -88,7 +88,9 @@ def service_request_queue(
         qs = qs.filter(assigned_to=actor)
     elif filters.assigned == "unassigned":
         qs = qs.filter(assigned_to__isnull=True, assigned_team__isnull=True)
-    elif filters.assigned.startswith("team:") and filters.assigned[5:].isdigit():
+    elif filters.assigned.startswith("team:") and (
+        filters.assigned[5:].isascii() and filters.assigned[5:].isdigit()
+    ):
         qs = qs.filter(assigned_team_id=int(filters.assigned[5:]))
     qs = qs.search(filters.q)
     return qs.select_related(

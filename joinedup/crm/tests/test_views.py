@@ -208,5 +208,6 @@ def test_person_page_queries_do_not_grow_with_records(
             actor=officer_a, person=alice, organisation=org_a, phone=f"020 7946 00{n:02d}"
         )
     assert _queries_for(client, url) == before
-    # 36: the messages category adds two (the person's addresses, then their messages).
-    assert before <= 36, before
+    # A ceiling, not a target: the messages category adds two queries (the person's
+    # addresses, then their messages) and the service requests category two more.
+    assert before <= 38, before

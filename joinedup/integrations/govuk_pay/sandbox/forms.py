@@ -54,7 +54,7 @@ class CardForm(forms.Form):
 
     def clean_cvc(self) -> str:
         cvc = self.cleaned_data["cvc"].strip()
-        if not cvc.isdigit() or len(cvc) not in (3, 4):
+        if not (cvc.isascii() and cvc.isdigit()) or len(cvc) not in (3, 4):
             raise forms.ValidationError(_("Enter a valid card security code"))
         return cvc
 

@@ -100,7 +100,7 @@ def comma_list(data, name: str, *, limit: int = 100) -> list[str]:
 def id_list(data, name: str) -> list[int]:
     ids = []
     for item in comma_list(data, name, limit=MAX_IDS):
-        if not item.isdigit() or len(item) > 12:
+        if not (item.isascii() and item.isdigit()) or len(item) > 12:
             raise bad(f"{name} must be a comma-separated list of request ids (numbers).")
         ids.append(int(item))
     return ids

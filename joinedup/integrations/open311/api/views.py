@@ -698,7 +698,10 @@ class ServiceRequestApi(Open311View):
     )
     def get(self, request: Request, service_request_id: str, format: str) -> Response:
         self.jurisdiction(request.query_params)
-        if not service_request_id.isdigit() or len(service_request_id) > 12:
+        if (
+            not (service_request_id.isascii() and service_request_id.isdigit())
+            or len(service_request_id) > 12
+        ):
             raise Open311Error(404, "service_request_id was not found.")
         rows = sr_selectors.public_request_rows(
             query=sr_selectors.RequestQuery(ids=(int(service_request_id),))
@@ -805,7 +808,7 @@ class ServiceRequestUpdatesApi(Open311View):
         if missing:
             raise bad(f"{missing[0]} is required.")
         request_id = present(data, "service_request_id")
-        if not request_id.isdigit() or len(request_id) > 12:
+        if not (request_id.isascii() and request_id.isdigit()) or len(request_id) > 12:
             raise Open311Error(404, "service_request_id was not found.")
         status = present(data, "status").lower()
         if status not in Status.values and status != "unchanged":

@@ -90,7 +90,7 @@ def _search_date(value: str | None, name: str) -> dt.datetime | None:
 def _search_int(value: str | None, name: str, default: int, maximum: int) -> int:
     if value is None:
         return default
-    if not value.isdigit() or not 1 <= int(value) <= maximum:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= maximum:
         raise PayApiError(
             422,
             "P0401",
