@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.my_account, name="my-account"),
+    path("records/<slug:category>/", views.section, name="section"),
     path("create/", views.sign_up, name="sign-up"),
     path("verify/<str:token>/", views.verify, name="verify"),
     path("sign-in/", views.ResidentSignInView.as_view(), name="sign-in"),

@@ -9,6 +9,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -155,6 +156,38 @@ def one_login_callback(request: HttpRequest) -> HttpResponse:
 def my_account(request: HttpRequest) -> HttpResponse:
     overview = selectors.account_overview(user=request.user)  # type: ignore[arg-type]
     return render(request, "accounts/my_account.html", {"overview": overview})
+
+
+SECTION_PAGE_SIZE = 20
+
+
+def _page_links(page) -> list[dict]:
+    """The numbered links of the GOV.UK pagination component: the first and last pages,
+    the current one and its neighbours, and an ellipsis for each gap."""
+    links: list[dict] = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            links.append({"ellipsis": True})
+        else:
+            links.append({"number": number, "current": number == page.number})
+    return links
+
+
+@login_required(login_url="accounts:sign-in")
+def section(request: HttpRequest, category: str) -> HttpResponse:
+    """Every record of one section of "Your account", a page at a time, newest first."""
+    found = selectors.account_section(user=request.user, code=category)  # type: ignore[arg-type]
+    page = Paginator(found.records, SECTION_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/section.html",
+        {
+            "section": found,
+            "page": page,
+            "page_links": _page_links(page),
+            "organisations": selectors.organisation_names(),
+        },
+    )
 
 
 @login_required(login_url="accounts:sign-in")

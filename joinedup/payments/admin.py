@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from joinedup.core.admin import AuditedReadAdmin
 from joinedup.payments.models import LedgerAccount, LedgerTransaction, Payment, ReconciliationReport
 
 
@@ -22,7 +23,9 @@ class LedgerTransactionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(AuditedReadAdmin):
+    """A payment holds the payer's email address: audited reads."""
+
     list_display = ["created_at", "organisation", "reference", "amount_pence", "status"]
     list_filter = ["status"]
     search_fields = ["reference", "provider_payment_id"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from joinedup.core.admin import AuditedReadAdmin
 from joinedup.service_requests.models import (
     BankHoliday,
     Question,
@@ -55,12 +56,19 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(admin.ModelAdmin):
-    """Read-only: case work goes through the back office, which records history."""
+class ServiceRequestAdmin(AuditedReadAdmin):
+    """Read-only: case work goes through the back office, which records history. The page
+    shows who reported it (name, email, phone): each view is an audited read, against the
+    person in the shared citizen record when the request is linked to one."""
+
+    audit_category = "service_requests"
 
     list_display = ["id", "service", "organisation", "status", "requested_at", "due_at"]
     list_filter = ["status", "channel"]
     inlines = [EventInline]
+
+    def audit_subject(self, obj):
+        return obj.person if obj.person_id is not None else obj
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

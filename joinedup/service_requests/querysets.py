@@ -31,6 +31,22 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(min(1.0, a)))
 
 
+# The reporter's details a queue search matches, though the queue does not show them.
+PERSONAL_SEARCH_FIELDS = ("name",)
+
+
+def _reference(text: str) -> int | None:
+    found = re.fullmatch(r"#?\s*(\d{1,12})", text)
+    return int(found.group(1)) if found else None
+
+
+def _personal_match(text: str) -> models.Q:
+    q = models.Q()
+    for name in PERSONAL_SEARCH_FIELDS:
+        q |= models.Q(**{f"{name}__icontains": text})
+    return q
+
+
 class ServiceRequestQuerySet(OrganisationScopedQuerySet):
     def visible_to_organisations(self, organisation_ids: Iterable[int]) -> ServiceRequestQuerySet:
         """Requests an organisation handles, or that were shared with it."""
@@ -68,16 +84,25 @@ class ServiceRequestQuerySet(OrganisationScopedQuerySet):
         return self.filter(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east)
 
     def search(self, text: str) -> ServiceRequestQuerySet:
-        """A reference number, or words in the description, location or postcode."""
+        """A reference number, or words in the description, location or postcode, or in
+        the reporter's details (`PERSONAL_SEARCH_FIELDS`: the queue does not show them, so
+        a search that finds requests by them is an audited read)."""
         text = text.strip()
         if not text:
             return self
-        reference = re.fullmatch(r"#?\s*(\d{1,12})", text)
-        if reference:
-            return self.filter(pk=int(reference.group(1)))
+        reference = _reference(text)
+        if reference is not None:
+            return self.filter(pk=reference)
         return self.filter(
             models.Q(description__icontains=text)
             | models.Q(location_text__icontains=text)
             | models.Q(postcode__icontains=text)
-            | models.Q(name__icontains=text)
+            | _personal_match(text)
         )
+
+    def found_by_personal_details(self, text: str) -> ServiceRequestQuerySet:
+        """Of these requests, those a search for `text` finds by the reporter's details."""
+        text = text.strip()
+        if not text or _reference(text) is not None:
+            return self.none()
+        return self.filter(_personal_match(text))

@@ -7,6 +7,7 @@ notes, or the original photos."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from joinedup.core.audit import audit_read
+from joinedup.core.audit import audit_read, audit_record
 from joinedup.core.models import Membership, Organisation
 from joinedup.core.permissions import READ_ROLES, WRITE_ROLES, organisation_ids_for
 from joinedup.crm import selectors as crm_selectors
@@ -31,7 +32,7 @@ from joinedup.service_requests.models import (
     Status,
     Team,
 )
-from joinedup.service_requests.querysets import distance_m
+from joinedup.service_requests.querysets import PERSONAL_SEARCH_FIELDS, distance_m
 from joinedup.service_requests.routes import platform_body_ids
 
 # --- Officers ----------------------------------------------------------------------------
@@ -96,6 +97,44 @@ def service_request_queue(
     return qs.select_related(
         "service", "ward", "district", "assigned_team", "assigned_to", "organisation"
     ).order_by("-is_open", "due_at", "-requested_at", "-id")
+
+
+def service_request_search_read(
+    *,
+    actor,
+    organisation: Organisation,
+    queue: QuerySet[ServiceRequest],
+    query: str,
+    shown: Collection[int],
+    purpose: str,
+) -> list[int]:
+    """A queue search also matches reporters' names, which the queue does not show, so
+    finding requests by them discloses who made them. Record the requests among those
+    `shown` (ids) that `query` found by the reporter's details, in the shape of the CRM's
+    people search (`personal_data.search`: the query and what it found). Nothing is
+    recorded when it found none that way (a reference, or words only in the reports)."""
+    if organisation.pk not in organisation_ids_for(actor, READ_ROLES):
+        raise Http404("No such organisation")
+    found_qs = queue.found_by_personal_details(query)  # type: ignore[attr-defined]
+    if len(shown) <= 1000:  # a page or a map: ask only about those
+        found_qs = found_qs.filter(pk__in=list(shown))
+    wanted = set(shown)
+    found = sorted(pk for pk in found_qs.values_list("pk", flat=True) if pk in wanted)
+    if found:
+        audit_record(
+            actor=actor,
+            action="personal_data.search",
+            object_type="service_requests.search",
+            object_id="",
+            organisation=organisation,
+            after={
+                "purpose": purpose,
+                "query": query.strip(),
+                "fields": list(PERSONAL_SEARCH_FIELDS),
+                "requests": found,
+            },
+        )
+    return found
 
 
 def queue_area_choices(*, actor, organisation: Organisation) -> list[Area]:

@@ -98,40 +98,64 @@ def _queue_context(request: HttpRequest) -> dict:
         "organisations": selectors.organisations_for_queue(actor=request.user),
         "form": form,
         "queue": queue,
+        "search": filters.q,
         "query": urlencode(keep),
     }
+
+
+def _search_read(request: HttpRequest, context: dict, shown: list[int], purpose: str) -> None:
+    """A search that found requests by their reporters' names is an audited read."""
+    if context["search"]:
+        selectors.service_request_search_read(
+            actor=request.user,
+            organisation=context["organisation"],
+            queue=context["queue"],
+            query=context["search"],
+            shown=shown,
+            purpose=purpose,
+        )
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     context = _queue_context(request)
-    page = Paginator(context.pop("queue"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(context["queue"], PAGE_SIZE).get_page(request.GET.get("page"))
+    _search_read(request, context, [sr.pk for sr in page.object_list], "Searching a request queue")
+    del context["queue"]
     context.update(page=page, now=timezone.now())
     return render(request, "service_requests/staff/queue.html", context)
 
 
-def _csv_rows(queue) -> Iterator[list[str]]:
-    yield [
-        "reference",
-        "service",
-        "status",
-        "open",
-        "requested",
-        "due",
-        "overdue",
-        "organisation",
-        "ward",
-        "district",
-        "postcode",
-        "location",
-        "lat",
-        "lon",
-        "team",
-        "officer",
-        "description",
-    ]
+CSV_COLUMNS = [
+    "reference",
+    "service",
+    "status",
+    "open",
+    "requested",
+    "due",
+    "overdue",
+    "organisation",
+    "ward",
+    "district",
+    "postcode",
+    "location",
+    "lat",
+    "lon",
+    "team",
+    "officer",
+    "description",
+]
+
+
+def _csv_rows(queue, ids: list[int]) -> Iterator[list[str]]:
+    """The file: exactly the requests recorded as exported (`ids`), in the queue's order;
+    one that arrives while the file is written is left out."""
+    yield CSV_COLUMNS
     now = timezone.now()
+    wanted = set(ids)
     for sr in queue.iterator(chunk_size=500):
+        if sr.pk not in wanted:
+            continue
         yield [
             sr.reference,
             sr.service.code,
@@ -167,11 +191,17 @@ def _safe(cell: str) -> str:
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     context = _queue_context(request)
     organisation = context["organisation"]
+    ids = list(context["queue"].values_list("pk", flat=True))
     service_requests_export_record(
-        actor=request.user, organisation=organisation, query=context["query"]
+        actor=request.user,
+        organisation=organisation,
+        query=context["query"],
+        requests=ids,
+        columns=CSV_COLUMNS,
     )
+    _search_read(request, context, ids, "Exporting a request queue as CSV")
     writer = csv.writer(_Echo())
-    rows = (writer.writerow([_safe(c) for c in row]) for row in _csv_rows(context["queue"]))
+    rows = (writer.writerow([_safe(c) for c in row]) for row in _csv_rows(context["queue"], ids))
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = (
@@ -184,6 +214,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 def queue_map(request: HttpRequest) -> HttpResponse:
     context = _queue_context(request)
     shown = list(context["queue"][:MAP_LIMIT])
+    _search_read(request, context, [sr.pk for sr in shown], "Mapping a request queue")
     points = [
         {
             "lat": sr.lat,

@@ -160,6 +160,8 @@ def _pages(anon: Client, resident_client: Client) -> dict[str, object]:
         "link_failed": anon.get(reverse("accounts:verify", args=["not-a-token"])),
         "privacy": anon.get(reverse("accounts:privacy")),
         "my_account": resident_client.get(reverse("accounts:my-account")),
+        "section": resident_client.get(reverse("accounts:section", args=["contact_history"])),
+        "empty_section": resident_client.get(reverse("accounts:section", args=["council_tax"])),
         "download": resident_client.get(reverse("accounts:download")),
         "erasure": resident_client.get(reverse("accounts:erasure")),
         "erasure_sent": resident_client.post(reverse("accounts:erasure"), {"reason": "Moving"}),
@@ -251,3 +253,168 @@ def test_the_header_in_welsh(resident):
     assert "Eich cyfrif" in page and "Hysbysiadau preifatrwydd" in page
     anonymous = Client(HTTP_ACCEPT_LANGUAGE="cy").get("/").content.decode()
     assert "Mewngofnodi i\u2019ch cyfrif" in anonymous
+
+
+# --- Long sections: the latest ten, and every record a page at a time ----------------------
+
+
+@pytest.fixture
+def long_history(household, officer_a, org_a):
+    """Fifteen more calls Sutton recorded with the resident, a day apart: "Call 1" the
+    oldest, "Call 15" the newest (after the household's own call, made today)."""
+    person, _agreement = household
+    start = dt.datetime(2025, 1, 1, 9, 0, tzinfo=dt.UTC)
+    for n in range(1, 16):
+        crm_services.contact_event_record(
+            actor=officer_a,
+            person=person,
+            organisation=org_a,
+            channel="call",
+            summary=f"Call {n:02d} about the garden",
+            occurred_at=start + dt.timedelta(days=n),
+        )
+    return person
+
+
+def _section(html: str, heading: str) -> str:
+    start = html.index(heading)
+    end = html.find('<h2 class="govuk-heading-m"', start + 1)
+    return html[start:end]
+
+
+def test_a_long_section_shows_the_latest_ten_and_links_to_all(long_history, resident):
+    html = client_for(resident).get(reverse("accounts:my-account")).content.decode()
+    section = _section(html, "Contact history")
+    # 16 calls: today's and Calls 15 to 7 are the latest ten; Calls 6 to 1 are not shown.
+    assert "Asked about a parking permit" in section
+    shown = [n for n in range(1, 16) if f"Call {n:02d} about" in section]
+    assert shown == list(range(7, 16))
+    assert section.index("Asked about a parking permit") < section.index("Call 15")
+    assert section.index("Call 15") < section.index("Call 07")
+    url = reverse("accounts:section", args=["contact_history"])
+    assert f'href="{url}"' in section
+    assert "See all 16" in section
+    assert "Showing the latest 10 of 16" in section
+    # A short section has no link.
+    details = _section(html, "Contact details")
+    assert reverse("accounts:section", args=["contact_details"]) not in details
+
+
+def test_a_section_page_shows_every_record_a_page_at_a_time(
+    long_history, resident, monkeypatch, assert_accessible
+):
+    from joinedup.accounts import views
+
+    monkeypatch.setattr(views, "SECTION_PAGE_SIZE", 5)
+    client = client_for(resident)
+    url = reverse("accounts:section", args=["contact_history"])
+
+    def calls(response) -> list[str]:
+        html = response.content.decode()
+        return [s for s in ["Asked about a parking permit"] if s in html] + [
+            f"Call {n:02d}" for n in range(15, 0, -1) if f"Call {n:02d} about" in html
+        ]
+
+    first = client.get(url)
+    assert first.status_code == 200
+    assert calls(first) == [
+        "Asked about a parking permit",
+        "Call 15",
+        "Call 14",
+        "Call 13",
+        "Call 12",
+    ]
+    html = first.content.decode()
+    assert 'class="govuk-pagination"' in html
+    assert 'aria-current="page"' in html
+    assert 'href="?page=2"' in html and 'rel="next"' in html and 'rel="prev"' not in html
+    assert "(page 1 of 4)" in html  # in the title
+    second = client.get(url, {"page": 2})
+    assert calls(second) == ["Call 11", "Call 10", "Call 09", "Call 08", "Call 07"]
+    assert 'href="?page=1"' in second.content.decode()
+    last = client.get(url, {"page": 4})
+    assert calls(last) == ["Call 01"]
+    assert 'rel="next"' not in last.content.decode()
+    # A page past the end, or not a number, is the last or the first page.
+    assert calls(client.get(url, {"page": 99})) == ["Call 01"]
+    assert calls(client.get(url, {"page": "x"}))[0] == "Asked about a parking permit"
+    assert_accessible(second, url)
+    client.cookies["django_language"] = "cy"
+    welsh = client.get(url, {"page": 2})
+    text = welsh.content.decode()
+    assert "Hanes cysylltu" in text and "Tudalen nesaf" in text and "Tudalen flaenorol" in text
+    assert_accessible(welsh, url)
+
+
+def test_the_messages_section_has_its_own_page(messages_sent, resident, org_a, assert_accessible):
+    from joinedup.integrations.govuk_notify.services import notify_send_email
+
+    for n in range(1, 10):
+        notify_send_email(
+            to="resident@example.org",
+            template="account_email",
+            personalisation={"subject": f"Reminder {n}", "body": "Bins out tonight."},
+            organisation=org_a,
+        )
+    client = client_for(resident)
+    html = client.get(reverse("accounts:my-account")).content.decode()
+    url = reverse("accounts:section", args=["messages"])
+    section = html[html.index("Messages we sent you") : html.index('id="consent"')]
+    assert f'href="{url}"' in section and "See all 11" in section
+    page = client.get(url)
+    text = page.content.decode()
+    assert "Messages we sent you" in text
+    assert "Your parking permit" in text and "Reminder 9" in text and "Read the message" in text
+    assert "London Borough of Merton" in text
+    assert_accessible(page, url)
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_an_empty_section_says_so_helpfully(household, resident, language, assert_accessible):
+    client = client_for(resident)
+    client.cookies["django_language"] = language
+    url = reverse("accounts:section", args=["council_tax"])
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    expected = {
+        "en": "No partner holds any records of this kind about you",
+        "cy": "Nid oes unrhyw bartner yn cadw cofnodion o\u2019r math hwn amdanoch",
+    }[language]
+    assert expected in html
+    assert f'href="{reverse("accounts:my-account")}"' in html
+    assert 'class="govuk-pagination"' not in html
+    assert_accessible(page, url)
+    messages = client.get(reverse("accounts:section", args=["messages"]))
+    assert {"en": "We have not sent you any messages", "cy": "Nid ydym wedi anfon"}[
+        language
+    ] in messages.content.decode()
+    assert_accessible(messages, url)
+
+
+def test_a_category_the_resident_cannot_see_is_404(household, resident):
+    client = client_for(resident)
+    # "vehicles" is a category no module holds records in yet; the others do not exist.
+    for code in ("vehicles", "no-such-category", "MESSAGES"):
+        assert client.get(reverse("accounts:section", args=[code])).status_code == 404
+
+
+def test_section_pages_are_for_signed_in_people_only(household, personas):
+    from joinedup.core.testing import assert_access
+
+    url = reverse("accounts:section", args=["contact_history"])
+    assert_access(
+        url,
+        personas,
+        {"anonymous": 302, "resident": 200, "officer_a": 200, "partner_b": 200},
+        # Someone else's page shows nothing of the resident's.
+        must_not_contain={
+            "officer_a": ["Asked about a parking permit"],
+            "partner_b": ["Asked about a parking permit"],
+        },
+    )
+    response = Client().get(url)
+    assert response["Location"].startswith(reverse("accounts:sign-in"))
+    assert (
+        "Asked about a parking permit" in client_for(personas["resident"]).get(url).content.decode()
+    )

@@ -326,8 +326,16 @@ def service_request_share(
     return share
 
 
-def service_requests_export_record(*, actor, organisation: Organisation, query: str) -> None:
-    """Record that an officer downloaded a queue as CSV (it holds residents' reports)."""
+def service_requests_export_record(
+    *,
+    actor,
+    organisation: Organisation,
+    query: str,
+    requests: list[int],
+    columns: list[str],
+) -> None:
+    """Record that an officer downloaded a queue as CSV (it holds residents' reports), and
+    what the file held: the filters, the columns and every request in it."""
     if organisation.pk not in organisation_ids_for(actor, READ_ROLES):
         raise Http404("No such organisation")
     audit_record(
@@ -336,5 +344,10 @@ def service_requests_export_record(*, actor, organisation: Organisation, query: 
         object_type="service_requests.servicerequest",
         object_id="queue",
         organisation=organisation,
-        after={"filters": query[:500]},
+        after={
+            "filters": query[:500],
+            "columns": columns,
+            "count": len(requests),
+            "requests": requests,
+        },
     )

@@ -300,3 +300,120 @@ def test_original_photo_is_for_officers_only(personas, partners):
             "officer_b": 404,
         },
     )
+
+
+# --- Searches that match reporters' details, and what a CSV held -------------------------
+
+
+@pytest.fixture
+def patched_report(partners):
+    """A report whose words, not its reporter's name, contain "pat"."""
+    return make_report(
+        "potholes",
+        postcode=SUTTON,
+        answers={"depth": "deep"},
+        description="Patched badly last year",
+        name="Sam Other",
+    )
+
+
+def _searches():
+    return AuditEvent.objects.filter(action="personal_data.search").order_by("id")
+
+
+def test_a_queue_search_matching_reporters_names_is_an_audited_read(
+    officer_a, org_a, sutton_report, patched_report
+):
+    client = client_for(officer_a)
+    page = client.get("/staff/requests/", {"q": "pat"})
+    assert page.status_code == 200
+    shown = {sr.pk for sr in page.context["page"].object_list}
+    assert shown == {sutton_report.pk, patched_report.pk}
+    assert "Pat Resident" not in page.content.decode()  # found by the name, not shown
+    event = _searches().get()
+    assert event.actor == officer_a
+    assert event.organisation == org_a
+    assert event.object_type == "service_requests.search"
+    assert event.after["query"] == "pat"
+    # Only the request found by its reporter's name: the other matched on its words.
+    assert event.after["requests"] == [sutton_report.pk]
+    assert event.after["fields"] == ["name"]
+    assert event.after["purpose"]
+
+
+def test_searches_that_match_no_reporters_details_record_no_read(
+    officer_a, sutton_report, patched_report
+):
+    client = client_for(officer_a)
+    for params in ({}, {"q": "patched"}, {"q": str(sutton_report.pk)}, {"q": "nobody-at-all"}):
+        assert client.get("/staff/requests/", params).status_code == 200
+    assert not _searches().exists()
+
+
+def test_a_search_records_the_requests_on_the_page_shown(
+    officer_a, sutton_report, partners, monkeypatch
+):
+    from joinedup.service_requests import staff_views
+
+    second = make_report(
+        "potholes", postcode=SUTTON, answers={"depth": "deep"}, name="Patricia Resident"
+    )
+    monkeypatch.setattr(staff_views, "PAGE_SIZE", 1)
+    client = client_for(officer_a)
+    first_page = client.get("/staff/requests/", {"q": "pat"})
+    second_page = client.get("/staff/requests/", {"q": "pat", "page": 2})
+    pages = [
+        [sr.pk for sr in response.context["page"].object_list]
+        for response in (first_page, second_page)
+    ]
+    assert sorted(pages[0] + pages[1]) == sorted([sutton_report.pk, second.pk])
+    assert [e.after["requests"] for e in _searches()] == pages
+
+
+def test_a_queue_search_of_a_viewer_and_of_a_partner_is_recorded_for_their_organisation(
+    viewer_a, partner_b, org_a, sutton_report
+):
+    client_for(viewer_a).get("/staff/requests/", {"q": "pat"})
+    # Merton's queue does not hold Sutton's request: nothing found, nothing read.
+    client_for(partner_b).get("/staff/requests/", {"q": "pat"})
+    event = _searches().get()
+    assert (event.actor, event.organisation, event.after["requests"]) == (
+        viewer_a,
+        org_a,
+        [sutton_report.pk],
+    )
+
+
+def test_the_map_of_a_search_by_name_is_an_audited_read(officer_a, org_a, sutton_report):
+    response = client_for(officer_a).get("/staff/requests/map/", {"q": "Pat Res"})
+    assert [p["ref"] for p in response.context["points"]] == [str(sutton_report.pk)]
+    event = _searches().get()
+    assert event.after["requests"] == [sutton_report.pk]
+    assert event.organisation == org_a
+
+
+def test_csv_export_records_the_requests_it_held(officer_a, org_a, sutton_report, patched_report):
+    response = client_for(officer_a).get("/staff/requests/export.csv", {"q": "pat"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    exported = sorted(int(row[0]) for row in rows[1:])
+    assert exported == sorted([sutton_report.pk, patched_report.pk])
+    event = AuditEvent.objects.get(action="service_request.export")
+    assert event.organisation == org_a
+    assert sorted(event.after["requests"]) == exported
+    assert event.after["count"] == 2
+    assert event.after["columns"] == rows[0]
+    assert "q=pat" in event.after["filters"]
+    # The search matched a reporter's name: a read of personal data too.
+    search = _searches().get()
+    assert search.after["requests"] == [sutton_report.pk]
+    assert search.after["query"] == "pat"
+
+
+def test_csv_export_holds_no_more_than_it_recorded(officer_a, sutton_report):
+    """A request made while the file is still being written is neither in it nor in the
+    record (the file is streamed after the response starts)."""
+    response = client_for(officer_a).get("/staff/requests/export.csv")
+    make_report("potholes", postcode=SUTTON, answers={"depth": "deep"}, description="late")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    event = AuditEvent.objects.get(action="service_request.export")
+    assert [int(r[0]) for r in rows[1:]] == event.after["requests"] == [sutton_report.pk]

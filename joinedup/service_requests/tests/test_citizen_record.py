@@ -438,3 +438,42 @@ def test_history_entries_of_a_resident_update_lose_their_words(noise, rae, org_a
     )
     update = noise.events.get(kind=EventKind.RESIDENT_UPDATE)
     assert update.text == "(erased)" and "contact" not in update.data
+
+
+# --- The admin site ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def superuser(db):
+    from joinedup.core.models import User
+
+    return User.objects.create_superuser(
+        username="root", email="root@example.org", password="correct horse battery staple"
+    )
+
+
+def test_a_superuser_reading_a_request_in_the_admin_is_audited(
+    superuser, pat_report, noise, rae, dpo_a, org_a
+):
+    client = client_for(superuser)
+    page = client.get(f"/admin/service_requests/servicerequest/{pat_report.pk}/change/")
+    assert "pat.reporter@example.org" in page.content.decode()
+    event = AuditEvent.objects.get(action="personal_data.read")
+    assert (event.actor, event.organisation) == (superuser, org_a)
+    assert (event.object_type, event.object_id) == (
+        "service_requests.servicerequest",
+        str(pat_report.pk),
+    )
+    assert event.after["shown"][0]["category"] == "service_requests"
+    assert event.after["shown"][0]["basis"] == "admin"
+    # A request linked to a person: the read is in that person's access log.
+    assert (
+        "rae@example.org"
+        in client.get(f"/admin/service_requests/servicerequest/{noise.pk}/change/").content.decode()
+    )
+    log = crm_selectors.person_access_log(actor=dpo_a, person=rae)
+    linked = log.get(action="personal_data.read", actor=superuser)
+    assert linked.after["shown"][0]["object_id"] == str(noise.pk)
+    client.get("/admin/service_requests/servicerequest/")
+    listed = AuditEvent.objects.get(action="personal_data.search", actor=superuser)
+    assert sorted(listed.after["ids"]) == sorted([str(pat_report.pk), str(noise.pk)])

@@ -271,3 +271,35 @@ def test_each_view_of_the_outbox_is_an_audited_read(officer_a, org_a):
     assert event.after["shown"] == [
         {"category": "messages", "organisation": org_a.pk, "messages": [str(message.pk)]}
     ]
+
+
+def test_a_superuser_reading_messages_in_the_admin_is_audited(org_a):
+    from joinedup.core.models import AuditEvent, User
+
+    superuser = User.objects.create_superuser(
+        username="root", email="root@example.org", password="correct horse battery staple"
+    )
+    message = notify_send_email(
+        to="sutton-resident@example.org",
+        template="notify_test.hello",
+        personalisation={"name": "A", "amount": 1},
+        organisation=org_a,
+    )
+    client = client_for(superuser)
+    listed = client.get("/admin/govuk_notify/notifymessage/")
+    assert "sutton-resident@example.org" in listed.content.decode()
+    search = AuditEvent.objects.get(action="personal_data.search", actor=superuser)
+    assert (search.object_type, search.after["ids"]) == (
+        "govuk_notify.notifymessage",
+        [str(message.pk)],
+    )
+    assert search.after["category"] == "messages"
+    opened = client.get(f"/admin/govuk_notify/notifymessage/{message.pk}/change/")
+    assert "sutton-resident@example.org" in opened.content.decode()
+    read = AuditEvent.objects.get(action="personal_data.read", actor=superuser)
+    assert (read.object_type, read.object_id, read.organisation) == (
+        "govuk_notify.notifymessage",
+        str(message.pk),
+        org_a,
+    )
+    assert read.after["shown"][0]["category"] == "messages"

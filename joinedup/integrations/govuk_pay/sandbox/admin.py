@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from joinedup.core.admin import AuditedReadAdmin
 from joinedup.integrations.govuk_pay.sandbox.models import SandboxAccount, SandboxPayment
 
 
@@ -10,7 +11,9 @@ class SandboxAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(SandboxPayment)
-class SandboxPaymentAdmin(admin.ModelAdmin):
+class SandboxPaymentAdmin(AuditedReadAdmin):
+    """The sandbox keeps what a payer typed (email, card details) as GOV.UK Pay would."""
+
     list_display = ["payment_id", "reference", "amount", "status", "created_date"]
     list_filter = ["status"]
     search_fields = ["payment_id", "reference"]
