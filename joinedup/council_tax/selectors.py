@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from joinedup.core.permissions import READ_ROLES, WRITE_ROLES, organisation_ids_for
+from joinedup.core.text import search_text
 from joinedup.council_tax.models import Account, Bill, CouncilTaxSettings, LiablePerson
 from joinedup.council_tax.schedule import InstalmentState, allocate, recovery_stage
 from joinedup.payments.models import Payment
@@ -78,7 +79,7 @@ def account_list(*, actor, query: str = "") -> QuerySet[Account]:
     accounts = Account.objects.filter(
         organisation_id__in=organisation_ids_for(actor, READ_ROLES)
     ).select_related("property", "organisation")
-    query = query.strip()
+    query = search_text(query)
     if query:
         squashed = "".join(query.split()).upper()
         accounts = accounts.filter(

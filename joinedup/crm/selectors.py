@@ -18,6 +18,7 @@ from joinedup.core.permissions import (
     organisation_ids_for,
     organisation_ids_with_capability,
 )
+from joinedup.core.text import search_text
 from joinedup.crm import matching, registry
 from joinedup.crm.models import (
     DPO_CAPABILITY,
@@ -158,7 +159,7 @@ def person_list(*, actor, query: str = "") -> QuerySet[Person]:
     if not organisation_ids_for(actor, READ_ROLES):
         return Person.objects.none()
     people = Person.objects.live().filter(_visible_people_filter(actor))
-    query = query.strip()
+    query = search_text(query)
     if query:
         terms = Q()
         for word in query.split():
@@ -391,6 +392,7 @@ def privacy_notice_list() -> QuerySet[PrivacyNotice]:
 def person_search(*, actor, query: str) -> list[Person]:
     """A search of the people the actor may see; the names shown are personal data, so
     the search is audited with the people it found."""
+    query = search_text(query)
     people = list(person_list(actor=actor, query=query)[:50])
     from joinedup.core.audit import audit_record
 

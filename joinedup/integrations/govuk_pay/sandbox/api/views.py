@@ -112,6 +112,15 @@ class PaymentsApi(PayApiView):
 
     def get(self, request: Request) -> Response:
         params = request.query_params
+        for name, value in params.items():
+            # PostgreSQL cannot hold a NUL character in text, so no search can contain one.
+            if "\x00" in value:
+                raise PayApiError(
+                    422,
+                    "P0401",
+                    f"Invalid parameters: {name[:40]}. "
+                    "See Public API documentation for the correct data formats",
+                )
         payments: QuerySet[SandboxPayment] = SandboxPayment.objects.filter(account=self.account)
         from_date = _search_date(params.get("from_date"), "from_date")
         to_date = _search_date(params.get("to_date"), "to_date")
