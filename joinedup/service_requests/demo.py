@@ -166,7 +166,7 @@ def _backdate(request: ServiceRequest, started: dt.datetime, step: dt.timedelta)
         get_request_types().by_code[request.service.code].working_days_for(request.organisation_id)
     )
     request.due_at = due_at(started, days, get_request_types().holidays)
-    when = started
+    when = last = started
     events = list(request.events.order_by("id"))
     for event in events:
         RequestEvent.objects.filter(pk=event.pk).update(created_at=when, notified_at=when)
